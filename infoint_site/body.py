@@ -1,0 +1,76 @@
+"""What the core reads from a Markdown body: question answers and the evaluation.
+
+A light line scanner, not a Markdown renderer: it sees ATX headings (``## Q: …``)
+outside fenced code blocks, which is all the follow-up rules and the question bank
+need. The site renders the body properly later.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_HEADING = re.compile(r" {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_QUESTION = re.compile(r"q\s*:\s*(.+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The answer recorded under a ``## Q: question`` heading."""
+
+    question: str
+    text: str
+    """The Markdown between this heading and the next heading of the same or higher level."""
+    line: int
+    """The heading's line in the file."""
+
+
+@dataclass(frozen=True, slots=True)
+class BodyFacts:
+    answers: tuple[Answer, ...]
+    has_evaluation: bool
+    headings: tuple[str, ...]
+
+
+def question_key(question: str) -> str:
+    """How answers to one question are matched: case and punctuation do not count."""
+    return " ".join(re.sub(r"[^\w\s]", " ", question.casefold()).split())
+
+
+def scan_body(body: str, first_line: int) -> BodyFacts:
+    """The answers, headings and evaluation of a body that starts at file line `first_line`."""
+    lines = body.split("\n")
+    headings: list[tuple[int, int, str]] = []  # (index, level, text)
+    fence: str | None = None
+    for i, line in enumerate(lines):
+        fence_match = _FENCE.match(line)
+        if fence_match:
+            marker = fence_match.group(1)
+            if fence is None:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence):
+                fence = None
+            continue
+        if fence is not None:
+            continue
+        match = _HEADING.match(line)
+        if match:
+            headings.append((i, len(match.group(1)), match.group(2).strip()))
+
+    answers: list[Answer] = []
+    has_evaluation = False
+    for n, (index, level, text) in enumerate(headings):
+        if question_key(text) == "evaluation":
+            has_evaluation = True
+        question = _QUESTION.fullmatch(text)
+        if question is None:
+            continue
+        end = len(lines)
+        for later_index, later_level, _ in headings[n + 1 :]:
+            if later_level <= level:
+                end = later_index
+                break
+        answer = "\n".join(lines[index + 1 : end]).strip()
+        answers.append(Answer(question.group(1).strip(), answer, first_line + index))
+    return BodyFacts(tuple(answers), has_evaluation, tuple(t for _, _, t in headings))

@@ -1,0 +1,255 @@
+"""The command line: each command parses options, calls the library, prints, exits.
+
+Errors the user can fix (`InfointError`) print one line and exit 1; anything else is
+an internal error, shown with a traceback only under --debug.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .errors import InfointError, UnknownContact
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Group(click.Group):
+    """Turns exceptions into one-line messages unless --debug is on."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InfointError as exc:
+            click.secho(f"error: {exc}", fg="red", err=True)
+            sys.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader went away (| head): not an error
+            sys.exit(0)
+        except Exception as exc:
+            if _debug_requested(ctx):
+                traceback.print_exc()
+            else:
+                click.secho(f"internal error: {type(exc).__name__}: {exc}", fg="red", err=True)
+                click.echo("run again with --debug for a traceback, and please report it",
+                           err=True)
+            sys.exit(1)
+
+
+def _debug_requested(ctx: click.Context) -> bool:
+    return bool((ctx.obj or {}).get("debug")) or "--debug" in sys.argv
+
+
+def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    if value:
+        ctx.ensure_object(dict)["debug"] = True
+        root = ctx.find_root()
+        root.ensure_object(dict)["debug"] = True
+    return value
+
+
+def debug_option(func: F) -> F:
+    return click.option("--debug", is_flag=True, expose_value=False, is_eager=True,
+                        callback=_set_debug,
+                        help="Show a traceback on an internal error.")(func)
+
+
+def today_option(func: F) -> F:
+    return click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                        help="Compute as of this day (YYYY-MM-DD); default: today in the"
+                             " journal's time zone.")(func)
+
+
+def _root(ctx: click.Context) -> Path:
+    return Path(ctx.find_root().params.get("root") or ".")
+
+
+def _day(value: Any) -> date | None:
+    return value.date() if value is not None else None
+
+
+def _colour() -> bool:
+    return sys.stdout.isatty()
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The journal folder (default: the current folder).")
+@debug_option
+@click.version_option(package_name="infoint-site")
+def main(root: Path | None) -> None:
+    """infoint-site: your informational-interview journal as a private website.
+
+    Write each contact and meeting as a Markdown file with YAML front matter;
+    infoint-site checks them, works out who you owe a follow-up, and builds a
+    private site. Start with `infoint-site init my-journal`.
+    """
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--owner", default="", help="Your name, for the site's header.")
+@click.option("--timezone", default="Europe/London", show_default=True,
+              help="Your IANA time zone.")
+@debug_option
+def init(folder: Path, owner: str, timezone: str) -> None:
+    """Start a new journal in FOLDER (new or empty) with settings and examples."""
+    from .clock import today_in
+    from .scaffold import init_journal
+    from .settings import _known_timezone
+
+    if not _known_timezone(timezone):
+        raise InfointError(f"--timezone: expected an IANA time zone like Europe/London,"
+                           f" got '{timezone}'")
+    created = init_journal(folder, today_in(timezone), owner, timezone)
+    for path in created:
+        click.echo(f"  created {path}")
+    click.echo(f"started a journal in {folder} with {len(created)} files;"
+               f" next: cd {folder} && infoint-site check")
+
+
+@main.group(cls=_Group)
+def new() -> None:
+    """Create a contact or meeting file from a template (never overwrites)."""
+
+
+def _contacts_or_fail(ctx: click.Context, *ids: str | None) -> Any:
+    from .pipeline import load_journal
+    from .suggest import did_you_mean
+
+    loaded = load_journal(_root(ctx))
+    for cid in ids:
+        if cid is not None and cid not in loaded.journal.contacts:
+            raise UnknownContact(f"no contact '{cid}'"
+                                 f"{did_you_mean(cid, loaded.journal.contacts)}")
+    return loaded
+
+
+@new.command("contact")
+@click.argument("name")
+@click.option("--referred-by", metavar="ID", help="Contact id of who suggested this person.")
+@click.option("--company", metavar="ID", help="A company id, or the company's name.")
+@debug_option
+@click.pass_context
+def new_contact(ctx: click.Context, name: str, referred_by: str | None,
+                company: str | None) -> None:
+    """Create content/contacts/<slug>.md for NAME."""
+    from .scaffold import contact_template, create_file, slugify
+
+    _contacts_or_fail(ctx, referred_by)
+    path = _root(ctx) / "content" / "contacts" / f"{slugify(name)}.md"
+    create_file(path, contact_template(name.strip(), referred_by, company))
+    click.echo(f"created {path}: fill in what you know about {name.strip()}")
+
+
+@new.command("meeting")
+@click.argument("contact_id")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The meeting's day (YYYY-MM-DD); default: today.")
+@debug_option
+@click.pass_context
+def new_meeting(ctx: click.Context, contact_id: str, day: Any) -> None:
+    """Create a meeting file for CONTACT_ID with goals, the script and a question bank."""
+    from .clock import today_in
+    from .questions import question_bank
+    from .scaffold import create_file, meeting_template
+
+    loaded = _contacts_or_fail(ctx, contact_id)
+    settings = loaded.journal.settings
+    when = _day(day) or today_in(settings.timezone)
+    path = _root(ctx) / "content" / "meetings" / f"{when.isoformat()}-{contact_id}.md"
+    contact = loaded.journal.contacts[contact_id]
+    create_file(path, meeting_template(contact, when, question_bank(settings.questions)))
+    click.echo(f"created {path}: choose your questions, then prepare")
+
+
+@main.command()
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json prints a list of problems.")
+@today_option
+@debug_option
+@click.pass_context
+def check(ctx: click.Context, strict: bool, fmt: str, today: Any) -> None:
+    """Validate the journal and report every problem (exit 1 on errors)."""
+    from .pipeline import load_journal
+    from .problems import summary
+
+    loaded = load_journal(_root(ctx), _day(today))
+    if fmt == "json":
+        click.echo(json.dumps([p.to_dict() for p in loaded.problems], ensure_ascii=False,
+                              indent=2))
+    else:
+        for problem in loaded.problems:
+            click.echo(_problem(problem))
+    click.echo(f"checked {loaded.files} files: {summary(loaded.errors, loaded.warnings)}",
+               err=fmt == "json")
+    sys.exit(1 if loaded.failed(strict) else 0)
+
+
+def _problem(problem: Any) -> str:
+    from .terminal import problem_line
+
+    return problem_line(problem, _colour())
+
+
+def _report_problems(loaded: Any) -> None:
+    from .terminal import problem_line
+
+    for problem in loaded.problems:
+        click.echo(problem_line(problem, sys.stderr.isatty()), err=True)
+
+
+@main.command()
+@today_option
+@click.option("--json", "as_json", is_flag=True, help="Print the open follow-ups as JSON.")
+@debug_option
+@click.pass_context
+def due(ctx: click.Context, today: Any, as_json: bool) -> None:
+    """List the open follow-ups, overdue first."""
+    from .export_json import dumps, follow_up_json
+    from .pipeline import load_journal
+    from .terminal import due_lines, due_summary
+
+    loaded = load_journal(_root(ctx), _day(today))
+    _report_problems(loaded)
+    open_items = loaded.analysis.open_follow_ups
+    if as_json:
+        click.echo(dumps([follow_up_json(f) for f in open_items]), nl=False)
+    else:
+        for line in due_lines(open_items, _colour()):
+            click.echo(line)
+    click.echo(due_summary(open_items), err=as_json)
+
+
+@main.group(cls=_Group)
+def export() -> None:
+    """Print the journal in another format on standard output."""
+
+
+@export.command("json")
+@today_option
+@debug_option
+@click.pass_context
+def export_json(ctx: click.Context, today: Any) -> None:
+    """The computed journal as JSON: contacts, meetings, follow-ups and statistics."""
+    from .export_json import dumps, journal_json
+    from .pipeline import load_journal
+
+    loaded = load_journal(_root(ctx), _day(today))
+    _report_problems(loaded)
+    if loaded.errors:
+        raise InfointError(f"the journal has {loaded.errors} error(s); nothing exported")
+    click.echo(dumps(journal_json(loaded.analysis)), nl=False)
+    stats = loaded.analysis.stats
+    click.echo(f"exported {stats.contacts} contacts, {len(loaded.journal.meetings)} meetings,"
+               f" {len(loaded.analysis.follow_ups)} follow-ups", err=True)

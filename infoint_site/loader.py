@@ -1,0 +1,148 @@
+"""Read a journal from disk: the only module that reads content files.
+
+It returns bytes and file-system problems (a symlink out of the journal, an
+unreadable file, a folder named like a note, a file too large to read); everything
+after it is a pure function of what it returns.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import NotAJournal
+from .frontmatter import MAX_FILE_BYTES
+from .parse import KINDS
+from .problems import Problem, error, warning
+from .settings import SETTINGS_FILE
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A content file's bytes."""
+
+    kind: str
+    """``contacts``, ``meetings`` or ``companies``."""
+    path: str
+    """Relative to the journal root, with forward slashes."""
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """Everything read from a journal folder."""
+
+    root: Path
+    settings: bytes | None
+    """The bytes of infoint.yaml, None when there is none."""
+    files: tuple[SourceFile, ...]
+    """Sorted by path."""
+    problems: tuple[Problem, ...]
+
+
+def _skip(name: str) -> bool:
+    """Editor droppings and hidden files are not notes."""
+    return name.startswith((".", "~", "#")) or name.endswith(("~", ".swp", ".tmp"))
+
+
+def _read_file(root: Path, real_root: str, full: Path, rel: str,
+               problems: list[Problem]) -> bytes | None:
+    try:
+        if full.is_symlink():
+            target = os.path.realpath(full)
+            if os.path.commonpath([real_root, target]) != real_root:
+                problems.append(error(rel, 1, 1, "E112",
+                                      "a symlink to a file outside the journal: not read"))
+                return None
+        info = full.stat()
+        if not stat.S_ISREG(info.st_mode):
+            problems.append(warning(rel, 1, 1, "W112", "not a regular file: skipped"))
+            return None
+        if info.st_size > MAX_FILE_BYTES:
+            problems.append(error(rel, 1, 1, "E102",
+                                  f"file is {info.st_size / 1048576:.1f} MiB; the limit is 1 MiB"))
+            return None
+        with open(full, "rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
+    except PermissionError:
+        problems.append(error(rel, 1, 1, "E111", "cannot be read: permission denied"))
+    except FileNotFoundError:
+        pass  # deleted while we looked: it is simply not part of this build
+    except OSError as exc:
+        problems.append(error(rel, 1, 1, "E111", f"cannot be read: {exc.strerror or exc}"))
+    return None
+
+
+def _walk(root: Path, real_root: str, kind: str, problems: list[Problem]) -> list[SourceFile]:
+    files: list[SourceFile] = []
+    folder = root / "content" / kind
+    pending = [folder]
+    seen_dirs: set[str] = set()
+    while pending:
+        current = pending.pop()
+        real = os.path.realpath(current)
+        if real in seen_dirs:
+            continue
+        seen_dirs.add(real)
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            rel = current.relative_to(root).as_posix()
+            problems.append(error(rel, 1, 1, "E111", f"folder cannot be read: {exc.strerror}"))
+            continue
+        for entry in entries:
+            if _skip(entry.name):
+                continue
+            full = Path(entry.path)
+            rel = full.relative_to(root).as_posix()
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if os.path.commonpath([real_root, os.path.realpath(full)]) != real_root:
+                    problems.append(error(rel, 1, 1, "E112",
+                                          "a symlink to a folder outside the journal: not read"))
+                    continue
+                if entry.name.endswith(".md"):
+                    problems.append(warning(
+                        rel, 1, 1, "W112",
+                        "a folder named like a note: its notes are read, the folder is not one",
+                    ))
+                pending.append(full)
+                continue
+            if not entry.name.endswith(".md"):
+                continue
+            data = _read_file(root, real_root, full, rel, problems)
+            if data is not None:
+                files.append(SourceFile(kind, rel, data))
+    return files
+
+
+def read_sources(root: Path) -> Sources:
+    """Read infoint.yaml and every ``content/<kind>/**/*.md`` under `root`.
+
+    Raises `NotAJournal` when `root` has neither ``content/`` nor ``infoint.yaml``.
+    """
+    root = Path(root)
+    settings_path = root / SETTINGS_FILE
+    if not (root / "content").is_dir() and not settings_path.is_file():
+        raise NotAJournal(
+            f"{root} is not a journal: it has no content/ folder and no {SETTINGS_FILE}"
+            " (start one with `infoint-site init`)"
+        )
+    problems: list[Problem] = []
+    settings: bytes | None = None
+    if settings_path.is_file():
+        settings = _read_file(root, os.path.realpath(root), settings_path, SETTINGS_FILE,
+                              problems)
+    real_root = os.path.realpath(root)
+    files: list[SourceFile] = []
+    for kind in KINDS:
+        files.extend(_walk(root, real_root, kind, problems))
+    files.sort(key=lambda f: f.path)
+    return Sources(root, settings, tuple(files), tuple(problems))

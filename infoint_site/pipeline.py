@@ -1,0 +1,73 @@
+"""The pipeline in one place: read → parse → link → analyze → validate.
+
+`load_journal` reads a folder; `process` is the same pipeline from bytes already read,
+pure given `today`. Everything is gathered before anything is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .analysis import Analysis, analyze
+from .clock import today_in
+from .journal import Journal, link
+from .loader import Sources, read_sources
+from .parse import parse_file
+from .problems import Problem, count, sort_problems
+from .records import Record
+from .settings import parse_settings
+from .validate import validate
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A journal with its analysis for one day and every problem found on the way."""
+
+    root: Path
+    journal: Journal
+    analysis: Analysis
+    problems: list[Problem]
+    """Sorted by file and position."""
+    files: int
+    """How many content files were read."""
+
+    @property
+    def errors(self) -> int:
+        return count(self.problems)[0]
+
+    @property
+    def warnings(self) -> int:
+        return count(self.problems)[1]
+
+    def failed(self, strict: bool = False) -> bool:
+        """True when errors (or, if `strict`, warnings) should stop the command."""
+        errors, warnings = count(self.problems)
+        return errors > 0 or (strict and warnings > 0)
+
+
+def process(sources: Sources, today: date | None = None) -> Loaded:
+    """Parse, link, analyze and validate what `read_sources` read.
+
+    `today` None means the current date in the journal's time zone.
+    """
+    settings, problems = parse_settings(sources.settings)
+    problems = [*sources.problems, *problems]
+    records: list[Record] = []
+    for source in sources.files:
+        record, found = parse_file(source.kind, source.path, source.data)
+        problems.extend(found)
+        if record is not None:
+            records.append(record)
+    journal, found = link(records, settings)
+    problems.extend(found)
+    day = today if today is not None else today_in(settings.timezone)
+    analysis = analyze(journal, day)
+    problems.extend(validate(analysis))
+    return Loaded(sources.root, journal, analysis, sort_problems(problems), len(sources.files))
+
+
+def load_journal(root: Path | str, today: date | None = None) -> Loaded:
+    """Read and process the journal at `root`."""
+    return process(read_sources(Path(root)), today)

@@ -1,0 +1,122 @@
+"""Checks across files, run on a linked journal: plain functions kept in a list.
+
+Each validator takes the `Analysis` and returns problems; per-file problems (syntax,
+types, unknown keys) were already found while parsing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from .analysis import Analysis
+from .journal import name_index, resolve_person
+from .problems import Problem, error, warning
+from .records import Contact, Meeting
+from .suggest import did_you_mean
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+
+
+def _at(record: Contact | Meeting, key: str) -> tuple[int, int]:
+    return record.positions.get(key) or record.positions.get(key.split(".")[0]) or (1, 1)
+
+
+def unknown_references(analysis: Analysis) -> Iterator[Problem]:
+    """referred_by and meeting contacts must name contacts that exist."""
+    contacts = analysis.journal.contacts
+    for cid, contact in contacts.items():
+        ref = contact.referred_by
+        if ref is None:
+            continue
+        line, col = _at(contact, "referred_by")
+        if ref == cid:
+            yield error(contact.path, line, col, "E303",
+                        "referred_by: a contact cannot refer themselves; leave it out for"
+                        " someone you already knew")
+        elif ref not in contacts:
+            yield error(contact.path, line, col, "E301",
+                        f"referred_by: no contact '{ref}'{did_you_mean(ref, contacts)}")
+    for meeting in analysis.journal.meetings.values():
+        for i, cid in enumerate(meeting.contacts):
+            if cid not in contacts:
+                line, col = _at(meeting, f"contact.{i}")
+                yield error(meeting.path, line, col, "E301",
+                            f"contact: no contact '{cid}'{did_you_mean(cid, contacts)}")
+
+
+def referral_cycles(analysis: Analysis) -> Iterator[Problem]:
+    """referred_by links must form a forest: a cycle is reported once, naming every id."""
+    contacts = analysis.journal.contacts
+    for cycle in analysis.forest.cycles:
+        first = contacts[cycle[0]]
+        line, col = _at(first, "referred_by")
+        loop = " → ".join((*cycle, cycle[0]))
+        yield error(first.path, line, col, "E304",
+                    f"referral cycle: {loop} (each referred_by the next); someone in it must"
+                    " be a person you already knew")
+
+
+def referral_mismatches(analysis: Analysis) -> Iterator[Problem]:
+    """A meeting's referrals that name a contact referred by someone else, or a likely typo."""
+    contacts = analysis.journal.contacts
+    names = name_index(contacts)
+    for meeting in analysis.journal.meetings.values():
+        for i, person in enumerate(meeting.referrals):
+            line, col = _at(meeting, f"referrals.{i}")
+            cid = resolve_person(person, contacts, names)
+            if cid is None:
+                hint = did_you_mean(person, contacts)
+                if _SLUG.fullmatch(person) and hint:
+                    yield warning(meeting.path, line, col, "W302",
+                                  f"referrals: no contact '{person}'{hint} (kept as a name)")
+                continue
+            if cid in meeting.contacts:
+                continue
+            referrer = contacts[cid].referred_by
+            if referrer not in meeting.contacts:
+                said = f"referred_by: {referrer}" if referrer else "no referred_by"
+                yield warning(
+                    meeting.path, line, col, "W403",
+                    f"referrals: '{person}' was suggested in this meeting, but"
+                    f" {contacts[cid].path} has {said}; set referred_by:"
+                    f" {meeting.contacts[0]}",
+                )
+
+
+def stale_schedules(analysis: Analysis) -> Iterator[Problem]:
+    """A meeting still marked scheduled after its day: did it happen?"""
+    for meeting in analysis.journal.meetings.values():
+        if meeting.status == "scheduled" and meeting.date < analysis.today:
+            line, col = _at(meeting, "status")
+            yield warning(meeting.path, line, col, "W402",
+                          f"status: still scheduled, but {meeting.date.isoformat()} has passed;"
+                          " set status: done or cancelled")
+
+
+def company_typos(analysis: Analysis) -> Iterator[Problem]:
+    """A company that looks like a mistyped company id."""
+    companies = analysis.journal.companies
+    for contact in analysis.journal.contacts.values():
+        company = contact.company
+        if company is None or company in companies or not _SLUG.fullmatch(company):
+            continue
+        hint = did_you_mean(company, companies)
+        if hint:
+            line, col = _at(contact, "company")
+            yield warning(contact.path, line, col, "W303",
+                          f"company: no company file '{company}'{hint} (kept as a name)")
+
+
+VALIDATORS: tuple[Callable[[Analysis], Iterator[Problem]], ...] = (
+    unknown_references,
+    referral_cycles,
+    referral_mismatches,
+    stale_schedules,
+    company_typos,
+)
+
+
+def validate(analysis: Analysis) -> list[Problem]:
+    """Every cross-file problem of the journal."""
+    return [problem for check in VALIDATORS for problem in check(analysis)]

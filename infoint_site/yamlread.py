@@ -1,0 +1,227 @@
+"""A small, safe YAML reader that keeps source positions and reads scalars as written.
+
+The YAML text is walked as libyaml *events* (the C parser keeps its own stacks, so
+even 30,000 nested brackets cannot overflow anything) and assembled here into a tree
+of `Scalar`, `Sequence` and `Mapping` nodes, without recursion. Scalars stay strings:
+``phone: 0201234567`` stays ``"0201234567"`` and ``NO`` stays ``"NO"``; the schema
+decides what a value means. The reader rejects what front matter never needs and an
+attacker loves: tags other than ``!!str`` (``!!python/object`` and friends), nesting
+deeper than `MAX_DEPTH`, alias expansion past `MAX_NODES`, duplicate keys and
+non-scalar keys. Every refusal is a `YamlError` with a position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+try:  # the C parser ships in PyYAML's wheels; the pure one is a slow fallback
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_DEPTH = 64
+"""Deeper nesting than this is refused: front matter is never that deep."""
+MAX_NODES = 20_000
+"""Alias expansion past this many values is refused (a "billion laughs" bomb)."""
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    """A scalar exactly as written. `line` and `col` are 1-based, in the YAML text."""
+
+    value: str
+    line: int
+    col: int
+    plain: bool = True
+    """False when quoted or a block scalar: then ``"true"`` is text, never a boolean."""
+
+    @property
+    def is_null(self) -> bool:
+        return self.plain and self.value in _NULLS
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence:
+    items: tuple[Node, ...]
+    line: int
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    """A mapping with scalar keys, in source order; keys are unique."""
+
+    entries: tuple[tuple[Scalar, Node], ...]
+    line: int
+    col: int
+    _index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for i, (key, _) in enumerate(self.entries):
+            self._index[key.value] = i
+
+    def get(self, key: str) -> tuple[Scalar, Node] | None:
+        i = self._index.get(key)
+        return None if i is None else self.entries[i]
+
+
+Node = Scalar | Sequence | Mapping
+
+
+class YamlError(Exception):
+    """YAML that cannot be read, at a 1-based position in the YAML text."""
+
+    def __init__(self, message: str, line: int, col: int, code: str = "E105") -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+        self.code = code
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _describe_parser_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or "cannot be read"
+    if mark and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+        return YamlError(
+            "a tab character: YAML indents with spaces only", line, col, code="E110"
+        )
+    if exc.context and exc.problem:
+        problem = f"{exc.problem} ({exc.context})"
+    return YamlError(f"YAML syntax error: {problem}", line, col)
+
+
+class _Builder:
+    """Assembles nodes from events with an explicit stack (no recursion)."""
+
+    def __init__(self) -> None:
+        # Each open collection: [kind, line, col, children, pending_key_or_None]
+        self.stack: list[list] = []
+        self.anchors: dict[str, tuple[Node, int]] = {}
+        self.nodes = 0
+        self.root: Node | None = None
+        self.seen_keys: list[dict[str, Scalar]] = []
+
+    def add(self, node: Node, size: int, anchor: str | None) -> None:
+        self.nodes += size
+        if self.nodes > MAX_NODES:
+            raise YamlError(
+                f"too many values (over {MAX_NODES:,} after expanding aliases)",
+                node.line, node.col, code="E108",
+            )
+        if anchor:
+            self.anchors[anchor] = (node, size)
+        if not self.stack:
+            self.root = node
+            return
+        top = self.stack[-1]
+        if top[0] == "seq":
+            top[3].append(node)
+            top[5] += size
+            return
+        if top[4] is None:  # this node is a key
+            if not isinstance(node, Scalar):
+                raise YamlError("a mapping key must be plain text", node.line, node.col)
+            seen = self.seen_keys[-1]
+            first = seen.get(node.value)
+            if first is not None:
+                raise YamlError(
+                    f"duplicate key '{node.value}' (first on line {first.line})",
+                    node.line, node.col, code="E107",
+                )
+            seen[node.value] = node
+            top[4] = node
+        else:
+            top[3].append((top[4], node))
+            top[4] = None
+            top[5] += size
+
+    def open(self, kind: str, line: int, col: int, anchor: str | None) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", line, col, code="E108")
+        self.stack.append([kind, line, col, [], None, 1, anchor])
+        if kind == "map":
+            self.seen_keys.append({})
+
+    def close(self) -> None:
+        kind, line, col, children, _, size, anchor = self.stack.pop()
+        if kind == "map":
+            self.seen_keys.pop()
+            node: Node = Mapping(tuple(children), line, col)
+        else:
+            node = Sequence(tuple(children), line, col)
+        self.nodes -= size - 1  # children were counted as they arrived
+        self.add(node, size, anchor)
+
+
+def _check_tag(tag: str | None, line: int, col: int) -> None:
+    if tag not in (None, "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:map",
+                   "tag:yaml.org,2002:seq"):
+        raise YamlError(
+            f"unsupported tag '{tag}': front matter holds plain values only", line, col,
+            code="E109",
+        )
+
+
+def read_yaml(text: str, first_line: int = 1) -> Node | None:
+    """Read one YAML document into nodes; None for an empty document.
+
+    `first_line` is the line number the text starts at in its file, so that every
+    position, in nodes and in errors, is a position in the file.
+    Raises `YamlError` for anything that cannot be read safely.
+    """
+    return _read(text, first_line - 1)
+
+
+def _read(text: str, offset: int) -> Node | None:
+    builder = _Builder()
+    documents = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            mark = event.start_mark
+            line, col = mark.line + 1 + offset, mark.column + 1
+            if isinstance(event, yaml.ScalarEvent):
+                _check_tag(event.tag, line, col)
+                plain = bool(event.implicit[0]) and not event.style
+                builder.add(Scalar(event.value, line, col, plain), 1, event.anchor)
+            elif isinstance(event, yaml.MappingStartEvent):
+                _check_tag(event.tag, line, col)
+                builder.open("map", line, col, event.anchor)
+            elif isinstance(event, yaml.SequenceStartEvent):
+                _check_tag(event.tag, line, col)
+                builder.open("seq", line, col, event.anchor)
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                builder.close()
+            elif isinstance(event, yaml.AliasEvent):
+                target = builder.anchors.get(event.anchor)
+                if target is None:
+                    raise YamlError(f"unknown alias '*{event.anchor}'", line, col)
+                builder.add(target[0], target[1], None)
+            elif isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise YamlError("more than one YAML document", line, col)
+    except yaml.MarkedYAMLError as exc:
+        described = _describe_parser_error(exc, text)
+        described.line += offset
+        raise described from None
+    except yaml.reader.ReaderError as exc:  # a control character: no mark, an offset
+        line, col = _line_col(text, exc.position)
+        line += offset
+        raise YamlError(
+            f"character U+{exc.character:04X} is not allowed here ({exc.reason})",
+            line, col, code="E110",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"YAML cannot be read: {exc}", 1 + offset, 1) from None
+    return builder.root
