@@ -203,10 +203,47 @@ def _problem(problem: Any) -> str:
 
 
 def _report_problems(loaded: Any) -> None:
+    for problem in loaded.problems:
+        click.echo(_problem_err(problem), err=True)
+
+
+@main.command()
+@today_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Build into this folder instead of the `output` setting.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--no-cache", is_flag=True, help="Parse and render everything afresh.")
+@debug_option
+@click.pass_context
+def build(ctx: click.Context, today: Any, out: Path | None, strict: bool,
+          no_cache: bool) -> None:
+    """Validate the journal and build the private site (the previous site stays on errors)."""
+    from .build import build_site
+    from .errors import JournalInvalid
+
+    try:
+        result = build_site(_root(ctx), _day(today), out, strict)
+    except JournalInvalid as exc:
+        for problem in exc.problems:
+            click.echo(_problem_err(problem), err=True)
+        raise
+    for problem in result.problems:
+        click.echo(_problem_err(problem), err=True)
+    click.echo(f"built {result.pages} pages ({result.files} files, {result.bytes / 1024:.0f} KiB)"
+               f" into {result.out} in {result.seconds:.2f} s;"
+               f" {summary_of(result.problems)}")
+
+
+def _problem_err(problem: Any) -> str:
     from .terminal import problem_line
 
-    for problem in loaded.problems:
-        click.echo(problem_line(problem, sys.stderr.isatty()), err=True)
+    return problem_line(problem, sys.stderr.isatty())
+
+
+def summary_of(problems: Any) -> str:
+    from .problems import count, summary
+
+    return summary(*count(problems))
 
 
 @main.command()

@@ -22,7 +22,10 @@ class NotAJournal(InfointError):
 
 
 class JournalInvalid(InfointError):
-    pass
+    def __init__(self, message: str, problems: list | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+        """The problems that stopped the command, to print before the message."""
 
 
 class FileExists(InfointError):

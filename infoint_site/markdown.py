@@ -1,0 +1,115 @@
+"""Markdown to safe HTML for the site.
+
+CommonMark with tables and strikethrough; linkify stays off (it doubles the cost).
+Privacy and safety by construction:
+
+- raw HTML is escaped, never passed through;
+- only http(s), mailto and tel links and relative links are rendered; anything else
+  (``javascript:``, ``data:``, ``file:``…) stays plain text;
+- an image never loads: a remote image would leak the reader's visit to its host,
+  so it becomes a link with a build warning; a local one becomes its alt text;
+- links to other journal files (``../contacts/jane-doe.md``) point at their pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
+
+from .problems import Problem, warning
+
+_SAFE_LINK = re.compile(r"(?i)(https?:|mailto:|tel:|#|\.{0,2}/|[^:/?#]+(?:[/?#]|$))")
+_JOURNAL_LINK = re.compile(r"(?:\.\./|\./)*(?:(contacts|meetings|companies)/)?([^/]+)\.md(#.*)?")
+
+
+_SINGULAR = {"contacts": "contact", "meetings": "meeting", "companies": "company"}
+
+
+def _validate_link(url: str) -> bool:
+    return bool(_SAFE_LINK.match(url.strip()))
+
+
+@dataclass
+class RenderEnv:
+    """What rendering one body needs to know, and what it reports back."""
+
+    path: str
+    """The source file, for warnings."""
+    body_line: int
+    kind: str
+    """The folder the file is in (contacts, meetings, companies), for relative links."""
+    link_for: Callable[[str, str], str | None]
+    """(kind, id) → the page's URL from this page, or None if there is no such page."""
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _line(tokens: list[Token], idx: int, env: RenderEnv) -> int:
+    for token in reversed(tokens[: idx + 1]):
+        if token.map:
+            return env.body_line + token.map[0]
+    return env.body_line
+
+
+def _image(self: Any, tokens: list[Token], idx: int, options: Any, md_env: dict) -> str:
+    env: RenderEnv = md_env["page"]
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    alt = escapeHtml(self.renderInlineAsText(token.children or [], options, md_env) or src)
+    if re.match(r"(?i)(https?:)?//", src):
+        env.problems.append(warning(
+            env.path, _line(tokens, idx, env), 1, "W601",
+            f"remote image {src} is shown as a link: loading it would tell its host who reads"
+            " your journal",
+        ))
+        return f'<a class="remote-image" href="{escapeHtml(src)}">{alt} (image)</a>'
+    return f'<span class="image-alt">{alt}</span>'
+
+
+class Markdown:
+    """A configured renderer; build one per site build and reuse it for every page."""
+
+    def __init__(self) -> None:
+        md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+        md.enable(["table", "strikethrough"])
+        md.validateLink = _validate_link  # type: ignore[method-assign]
+        md.add_render_rule("image", _image)
+        md.add_render_rule("link_open", self._link_open)
+        self.md = md
+
+    @staticmethod
+    def _link_open(self: Any, tokens: list[Token], idx: int, options: Any, md_env: dict) -> str:
+        env: RenderEnv = md_env["page"]
+        token = tokens[idx]
+        href = str(token.attrGet("href") or "")
+        match = _JOURNAL_LINK.fullmatch(href)
+        if match and not re.match(r"(?i)[a-z]+:", href):
+            kind = match.group(1) or env.kind
+            target = env.link_for(kind, match.group(2))
+            if target is None:
+                env.problems.append(warning(
+                    env.path, _line(tokens, idx, env), 1, "W602",
+                    f"link to {href}: there is no such {_SINGULAR.get(kind, kind)} in the journal",
+                ))
+                return '<a class="broken-link" title="no such page">'
+            token.attrSet("href", target + (match.group(3) or ""))
+        return self.renderToken(tokens, idx, options, md_env)
+
+    def render(self, text: str, env: RenderEnv) -> str:
+        """`text` as HTML; warnings land in `env.problems`."""
+        if not text.strip():
+            return ""
+        return self.md.render(text, {"page": env})
+
+
+def plain_text(markdown_text: str) -> str:
+    """Markdown reduced to words, for the search index."""
+    text = re.sub(r"```.*?```", " ", markdown_text, flags=re.S)
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"[#>*_`|~-]+", " ", text)
+    return " ".join(text.split())

@@ -1,0 +1,399 @@
+"""Render the site: the computed journal in, ``{output path: bytes}`` out.
+
+Pure apart from reading the theme's templates and static files: the same journal,
+day and theme give the same bytes. Nothing here writes; `writer` does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import jinja2
+
+from .analysis import Analysis
+from .body import question_key
+from .markdown import Markdown, RenderEnv, plain_text
+from .problems import Problem
+from .questions import group_title, question_bank
+from .records import Meeting
+from .svg import Bar, GraphNode, columns, hbars, referral_graph
+from .theme import Theme
+from .urls import SECTIONS, Urls
+from .views import CONTACT_STATUS_ORDER, MONTHS, Views, long_date, redact, short_date
+
+ROBOTS = "User-agent: *\nDisallow: /\n"
+MARKER = ".infoint-site"
+"""The file that marks a folder as a site infoint-site built (see writer)."""
+
+
+@dataclass
+class Rendered:
+    """A whole site in memory, and the warnings rendering raised."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class SiteRenderer:
+    """Renders every page of one analysis with one theme."""
+
+    def __init__(self, analysis: Analysis, theme: Theme, urls: Urls | None = None,
+                 env: jinja2.Environment | None = None) -> None:
+        settings = analysis.journal.settings
+        journal = redact(analysis.journal, settings.privacy.hide_fields)
+        self.analysis = analysis if journal is analysis.journal else \
+            _with_journal(analysis, journal)
+        self.journal = journal
+        self.settings = settings
+        self.theme = theme
+        self.urls = urls or Urls()
+        self.views = Views(self.analysis, self.urls, settings.owner)
+        self.markdown = Markdown()
+        self.env = env or theme.environment()
+        self.problems: list[Problem] = []
+        self._html_cache: dict[str, str] = {}
+
+    # -- helpers -----------------------------------------------------------------
+
+    def body_html(self, record: Any, kind: str, base: str) -> str:
+        """A record's Markdown body as HTML, its links relative to the page at `base`."""
+        def link_for(target_kind: str, target_id: str) -> str | None:
+            table = {"contacts": self.journal.contacts, "meetings": self.journal.meetings,
+                     "companies": self.journal.companies}.get(target_kind, {})
+            if target_id not in table:
+                return None
+            return base + getattr(self.urls, target_kind[:-1] if target_kind != "companies"
+                                  else "company")(target_id)
+
+        page = RenderEnv(record.path, record.body_line, kind, link_for)
+        html = self.markdown.render(record.body, page)
+        self.problems.extend(page.problems)
+        return html
+
+    def _page(self, url: str, template: str, base: str | None = None,
+              **context: Any) -> tuple[str, bytes]:
+        base = Urls.base_for(url) if base is None else base
+        section = next((s for s, _ in reversed(SECTIONS) if s and url.startswith(s)), "")
+        html = self.env.get_template(template).render(
+            base=base, section=section, **self._globals(), **context
+        )
+        return Urls.file_for(url), html.encode("utf-8")
+
+    def _globals(self) -> dict[str, Any]:
+        return {
+            "site": self.settings,
+            "today": self.analysis.today.isoformat(),
+            "today_long": long_date(self.analysis.today),
+            "soon_days": self.settings.follow_up.soon_days,
+            "sections": SECTIONS,
+            "urls": self.urls,
+            "views": self.views,
+            "long_date": long_date,
+            "short_date": short_date,
+            "analysis": self.analysis,
+            "journal": self.journal,
+        }
+
+    # -- pages -------------------------------------------------------------------
+
+    def pages(self) -> Iterator[tuple[str, bytes]]:
+        yield self.dashboard()
+        yield self.follow_ups_page()
+        yield from self.contact_pages()
+        yield from self.meeting_pages()
+        yield from self.company_pages()
+        yield self.referrals_page()
+        yield self.questions_page()
+        yield self.stats_page()
+        yield self._page("search/", "search.html")
+        # Served for any missing path, so its links start at the site root.
+        yield self._page("404.html", "404.html", base="/")
+
+    def dashboard(self) -> tuple[str, bytes]:
+        analysis = self.analysis
+        open_items = self.views.follow_ups(analysis.open_follow_ups)
+        upcoming = [m for m in self.journal.meetings.values()
+                    if analysis.meeting_status[m.id] == "scheduled"]
+        week_ago = analysis.today - timedelta(days=7)
+        recent = [m for m in self.journal.meetings.values()
+                  if analysis.meeting_status[m.id] == "done" and m.date >= week_ago]
+        return self._page(
+            "", "dashboard.html", follow_ups=open_items, upcoming=upcoming[:8],
+            upcoming_total=len(upcoming), recent=list(reversed(recent)),
+            prep=self.prep_state, pipeline=self.pipeline_chart(), stats=analysis.stats,
+        )
+
+    def follow_ups_page(self) -> tuple[str, bytes]:
+        items = self.views.follow_ups(self.analysis.follow_ups)
+        return self._page("follow-ups/", "follow_ups.html", follow_ups=items)
+
+    def contact_pages(self) -> Iterator[tuple[str, bytes]]:
+        analysis = self.analysis
+        tags = sorted({t for c in self.journal.contacts.values() for t in c.tags}, key=str.lower)
+        companies = sorted({self.views.company_link(c.company).text  # type: ignore[union-attr]
+                            for c in self.journal.contacts.values() if c.company},
+                           key=str.lower)
+        yield self._page("contacts/", "contacts.html", tags=tags, companies=companies,
+                         statuses=CONTACT_STATUS_ORDER)
+        by_contact: dict[str, list] = {}
+        for item in analysis.follow_ups:
+            by_contact.setdefault(item.contact, []).append(item)
+            if item.about:
+                by_contact.setdefault(item.about, []).append(item)
+        suggested: dict[str, list[str]] = {}
+        for meeting in self.journal.meetings.values():
+            for person in meeting.referrals:
+                for cid in meeting.contacts:
+                    suggested.setdefault(cid, []).append(person)
+        for cid, contact in self.journal.contacts.items():
+            url = self.urls.contact(cid)
+            yield self._page(
+                url, "contact.html", contact=contact,
+                status=analysis.contact_status[cid],
+                chain=[self.views.contact_link(c) for c in analysis.forest.chains[cid]],
+                referred=[self.views.contact_link(c) for c in analysis.forest.referred[cid]],
+                descendants=analysis.forest.descendants[cid],
+                suggested=[self.views.person_link(p)
+                           for p in dict.fromkeys(suggested.get(cid, ()))],
+                meetings=analysis.meetings_of.get(cid, ()),
+                follow_ups=self.views.follow_ups(by_contact.get(cid, [])),
+                company=self.views.company_link(contact.company),
+                notes=self.body_html(contact, "contacts", Urls.base_for(url)),
+            )
+
+    def meeting_pages(self) -> Iterator[tuple[str, bytes]]:
+        grouped: dict[str, list[Meeting]] = {"scheduled": [], "done": [], "cancelled": []}
+        for meeting in self.journal.meetings.values():
+            grouped[self.analysis.meeting_status[meeting.id]].append(meeting)
+        yield self._page("meetings/", "meetings.html", groups=[
+            ("scheduled", "Scheduled", grouped["scheduled"]),
+            ("done", "Held", grouped["done"][::-1]),
+            ("cancelled", "Cancelled", grouped["cancelled"][::-1]),
+        ])
+        by_meeting: dict[str, list] = {}
+        for item in self.analysis.follow_ups:
+            if item.meeting:
+                by_meeting.setdefault(item.meeting, []).append(item)
+        bank = question_bank(self.settings.questions)
+        for mid, meeting in self.journal.meetings.items():
+            url = self.urls.meeting(mid)
+            status = self.analysis.meeting_status[mid]
+            yield self._page(
+                url, "meeting.html", meeting=meeting, status=status,
+                people=[self.journal.contacts.get(c) for c in meeting.contacts],
+                contacts=[self.views.contact_link(c) for c in meeting.contacts],
+                referrals=[self.views.person_link(p) for p in meeting.referrals],
+                follow_ups=self.views.follow_ups(by_meeting.get(mid, [])),
+                notes=self.body_html(meeting, "meetings", Urls.base_for(url)),
+                prep=self.prep_sheet(meeting, Urls.base_for(url), bank)
+                if status == "scheduled" else None,
+            )
+
+    def company_pages(self) -> Iterator[tuple[str, bytes]]:
+        people: dict[str, list] = {}
+        for contact in self.journal.contacts.values():
+            if contact.company in self.journal.companies:
+                people.setdefault(contact.company, []).append(contact)
+        yield self._page("companies/", "companies.html", people=people)
+        for coid, company in self.journal.companies.items():
+            url = self.urls.company(coid)
+            yield self._page(url, "company.html", company=company,
+                             people=people.get(coid, []),
+                             notes=self.body_html(company, "companies", Urls.base_for(url)))
+
+    def referrals_page(self) -> tuple[str, bytes]:
+        forest = self.analysis.forest
+        base = Urls.base_for("referrals/")
+        nodes = {
+            cid: GraphNode(cid, c.name, f"status-{self.analysis.contact_status[cid]}",
+                           base + self.urls.contact(cid), forest.referred[cid])
+            for cid, c in self.journal.contacts.items()
+        }
+        roots = forest.roots()
+        trees = [r for r in roots if forest.referred[r]]
+        singles = [r for r in roots if not forest.referred[r]]
+        graph = referral_graph(nodes, trees)
+        return self._page("referrals/", "referrals.html", trees=trees, singles=singles,
+                          graph=graph, forest=forest, tree_events=_tree_events(trees, forest))
+
+    def questions_page(self) -> tuple[str, bytes]:
+        bank = question_bank(self.settings.questions)
+        answers: dict[str, list[tuple[Meeting, Any, str]]] = {}
+        asked: dict[str, str] = {}
+        for meeting in self.journal.meetings.values():
+            if self.analysis.meeting_status[meeting.id] == "cancelled":
+                continue
+            for answer in meeting.answers:
+                key = question_key(answer.question)
+                asked.setdefault(key, answer.question)
+                page = RenderEnv(meeting.path, answer.line + 1, "meetings",
+                                 lambda k, i, m=meeting: None)
+                html = self.markdown.render(answer.text, page)
+                answers.setdefault(key, []).append((meeting, self.views.meeting_link(meeting.id),
+                                                    html))
+        groups = []
+        in_bank = set()
+        for group, questions in bank.items():
+            rows = []
+            for question in questions:
+                key = question_key(question)
+                in_bank.add(key)
+                rows.append((question, answers.get(key, [])))
+            groups.append((group_title(group), rows))
+        others = [(asked[k], answers[k]) for k in sorted(asked, key=lambda k: asked[k].lower())
+                  if k not in in_bank]
+        if others:
+            groups.append(("Your other questions", others))
+        return self._page("questions/", "questions.html", groups=groups,
+                          answered=len(answers))
+
+    def stats_page(self) -> tuple[str, bytes]:
+        analysis = self.analysis
+        stats = analysis.stats
+        months: dict[str, Counter[str]] = {}
+        meetings = list(self.journal.meetings.values())
+        if meetings:
+            first, last = meetings[0].date, max(meetings[-1].date, analysis.today)
+            year, month = first.year, first.month
+            while (year, month) <= (last.year, last.month):
+                months[f"{year}-{month:02d}"] = Counter()
+                year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+            for meeting in meetings:
+                months[meeting.date.strftime("%Y-%m")][analysis.meeting_status[meeting.id]] += 1
+        series = [(f"{MONTHS[int(k[5:]) - 1][:3]} {k[2:4]}", dict(v)) for k, v in months.items()]
+        per_month = columns(series, [("done", "done"), ("scheduled", "scheduled"),
+                                     ("cancelled", "cancelled")], "Meetings per month")
+        statuses = Counter(analysis.contact_status.values())
+        asked = sum(1 for cid, c in self.journal.contacts.items()
+                    if c.requested or analysis.meetings_of.get(cid))
+        met = statuses["met"]
+        funnel = hbars([
+            Bar("Contacts", stats.contacts, "funnel-0"),
+            Bar("Asked for a meeting", asked, "funnel-1"),
+            Bar("Met", met, "funnel-2"),
+            Bar("Referrals received", stats.referrals_received, "funnel-3"),
+            Bar("Offers", stats.offers, "funnel-4"),
+        ], "From contact to offer")
+        done = max(stats.meetings_done, 1)
+        ratio = stats.offers / done
+        offers = hbars([
+            Bar("Your offers per meeting", ratio, "you",
+                note=f"({stats.offers} in {stats.meetings_done})"),
+            Bar("Often quoted: 1 in 12", 1 / 12, "benchmark"),
+        ], "Offers per meeting against 1 in 12", value_format="{:.2f}")
+        outcomes = Counter(m.outcome or "not recorded" for m in meetings
+                           if analysis.meeting_status[m.id] == "done")
+        closed = [f for f in analysis.follow_ups if f.status in ("done", "overdue")]
+        on_time = sum(1 for f in closed if f.status == "done")
+        return self._page(
+            "stats/", "stats.html", stats=stats, per_month=per_month, funnel=funnel,
+            offers=offers, outcomes=sorted(outcomes.items()),
+            follow_through=(on_time, len(closed)),
+        )
+
+    # -- parts -------------------------------------------------------------------
+
+    def pipeline_chart(self) -> Any:
+        counts = Counter(self.analysis.contact_status.values())
+        base = ""
+        return hbars([Bar(status.replace("-", " ").capitalize(), counts[status],
+                          f"status-{status}", f"{base}contacts/#status={status}")
+                      for status in CONTACT_STATUS_ORDER], "Contacts by status")
+
+    def prep_state(self, meeting: Meeting) -> list[tuple[str, bool]]:
+        """What is ready for a scheduled meeting: a checklist for the dashboard."""
+        people = [self.journal.contacts.get(c) for c in meeting.contacts]
+        return [
+            ("confirmed", bool(meeting.confirmed)),
+            ("goals", bool(meeting.goals)),
+            ("questions", bool(meeting.questions)),
+            ("research", all(p is not None and p.body.strip() for p in people)),
+        ]
+
+    def prep_sheet(self, meeting: Meeting, base: str, bank: dict) -> dict[str, Any]:
+        people = [self.journal.contacts[c] for c in meeting.contacts
+                  if c in self.journal.contacts]
+        companies = []
+        for person in people:
+            company = self.journal.companies.get(person.company or "")
+            if company is not None and company not in companies:
+                companies.append(company)
+        return {
+            "scripts": sorted({p.script for p in people if p.script}),
+            "research": [(p, self.body_html(p, "contacts", base)) for p in people],
+            "companies": [(c, self.body_html(c, "companies", base)) for c in companies],
+            "questions": list(meeting.questions),
+            "bank": [(group_title(g), qs) for g, qs in bank.items()],
+            "referrers": [(p, self.views.contact_link(p.referred_by)) for p in people
+                          if p.referred_by],
+        }
+
+    def search_index(self) -> bytes:
+        entries = []
+        for cid, c in self.journal.contacts.items():
+            company = self.views.company_link(c.company)
+            entries.append({
+                "t": c.name, "u": self.urls.contact(cid), "k": "contact",
+                "s": " · ".join(x for x in (c.role, company.text if company else None) if x),
+                "x": " ".join(x for x in (c.name, company.text if company else "", c.role or "",
+                                          c.field or "", " ".join(c.tags),
+                                          plain_text(c.body)[:4000]) if x),
+            })
+        for mid, m in self.journal.meetings.items():
+            entries.append({
+                "t": f"Meeting with {self.views.with_names(m)}", "u": self.urls.meeting(mid),
+                "k": "meeting", "s": short_date(m.date),
+                "x": " ".join((self.views.with_names(m), " ".join(m.goals),
+                               " ".join(m.referrals), plain_text(m.body)[:4000])),
+            })
+        for coid, co in self.journal.companies.items():
+            entries.append({
+                "t": co.name, "u": self.urls.company(coid), "k": "company",
+                "s": co.field or "",
+                "x": " ".join((co.name, co.field or "", " ".join(co.tags),
+                               plain_text(co.body)[:4000])),
+            })
+        data = json.dumps(entries, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        return f"window.INFOINT_SEARCH={data};\n".encode()
+
+    def render(self) -> Rendered:
+        """Every file of the site."""
+        files: dict[str, bytes] = {}
+        for path, data in self.pages():
+            files[path] = data
+        files["assets/search-index.js"] = self.search_index()
+        for path, source in self.theme.static_files().items():
+            files[path] = source.read_bytes()
+        files["robots.txt"] = ROBOTS.encode()
+        return Rendered(dict(sorted(files.items())), self.problems)
+
+
+def _tree_events(roots: list[str], forest: Any) -> list[tuple[str, str]]:
+    """Nested-list markup as a flat list of events, so deep chains need no recursion."""
+    events: list[tuple[str, str]] = []
+    stack: list[tuple[str, str]] = [("visit", r) for r in reversed(roots)]
+    while stack:
+        action, cid = stack.pop()
+        if action != "visit":
+            events.append((action, cid))
+            continue
+        events.append(("item", cid))
+        children = forest.referred[cid]
+        if children:
+            events.append(("open", cid))
+            stack.append(("close", cid))
+            stack.extend(("visit", c) for c in reversed(children))
+        else:
+            stack.append(("end", cid))
+    return events
+
+
+def _with_journal(analysis: Analysis, journal: Any) -> Analysis:
+    import dataclasses
+
+    return dataclasses.replace(analysis, journal=journal)

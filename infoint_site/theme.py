@@ -1,0 +1,73 @@
+"""The theme: Jinja2 templates and static files, the journal's own overriding the default.
+
+A journal's ``themes/<name>/templates/x.html`` replaces the default ``x.html`` by name,
+and its ``themes/<name>/static/`` files are laid over the default's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .errors import InfointError
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def default_theme_dir() -> Path:
+    """The default theme: inside the installed package, or beside it in a source checkout."""
+    for candidate in (_PACKAGE / "themes" / "default", _PACKAGE.parent / "themes" / "default"):
+        if (candidate / "templates").is_dir():
+            return candidate
+    raise InfointError("the default theme is missing from this installation; reinstall"
+                       " infoint-site")
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Template and static folders, most specific first."""
+
+    folders: tuple[Path, ...]
+
+    @property
+    def template_dirs(self) -> list[str]:
+        return [str(f / "templates") for f in self.folders if (f / "templates").is_dir()]
+
+    def static_files(self) -> dict[str, Path]:
+        """Output path (``assets/style.css``) → source file; the journal's theme wins."""
+        files: dict[str, Path] = {}
+        for folder in reversed(self.folders):
+            static = folder / "static"
+            if not static.is_dir():
+                continue
+            for path in sorted(static.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    files["assets/" + path.relative_to(static).as_posix()] = path
+        return dict(sorted(files.items()))
+
+    def environment(self) -> jinja2.Environment:
+        """A Jinja2 environment that autoescapes everything and fails on undefined names."""
+        return jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.template_dirs),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+
+
+def find_theme(root: Path, name: str) -> Theme:
+    """The journal's ``themes/<name>`` (if any) over the default theme."""
+    default = default_theme_dir()
+    own = root / "themes" / name
+    folders: list[Path] = []
+    if own.is_dir() and own.resolve() != default.resolve():
+        folders.append(own)
+    elif name != "default" and not own.is_dir():
+        raise InfointError(f"theme '{name}' not found: expected a folder themes/{name}/"
+                           " with templates/ or static/")
+    folders.append(default)
+    return Theme(tuple(folders))

@@ -1,0 +1,46 @@
+"""Where each page lives. Pretty URLs: ``contacts/jane-doe/`` is
+``contacts/jane-doe/index.html`` on disk. Links between pages are relative, so the
+site works from any folder, any host and from ``serve``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("", "Dashboard"),
+    ("follow-ups/", "Follow-ups"),
+    ("contacts/", "Contacts"),
+    ("meetings/", "Meetings"),
+    ("companies/", "Companies"),
+    ("referrals/", "Referrals"),
+    ("questions/", "Questions"),
+    ("stats/", "Statistics"),
+    ("search/", "Search"),
+)
+
+
+class Urls:
+    """Page addresses relative to the site root (no leading slash)."""
+
+    def contact(self, contact_id: str) -> str:
+        return f"contacts/{quote(contact_id, safe='')}/"
+
+    def meeting(self, meeting_id: str) -> str:
+        return f"meetings/{quote(meeting_id, safe='')}/"
+
+    def company(self, company_id: str) -> str:
+        return f"companies/{quote(company_id, safe='')}/"
+
+    @staticmethod
+    def file_for(url: str) -> str:
+        """The file behind a URL: ``contacts/x/`` → ``contacts/x/index.html``."""
+        from urllib.parse import unquote
+
+        path = unquote(url)
+        return f"{path}index.html" if path.endswith("/") or not path else path
+
+    @staticmethod
+    def base_for(url: str) -> str:
+        """The relative prefix from the page at `url` back to the site root."""
+        return "../" * url.count("/")

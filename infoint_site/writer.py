@@ -1,0 +1,136 @@
+"""Write a built site: the only module that writes into the output folder.
+
+The site is written whole into a fresh folder beside the output, then swapped in with
+one atomic rename (Linux's RENAME_EXCHANGE where available), so a failed or killed
+build leaves either the whole previous site or the whole new one. Before anything is
+written, the output folder is checked: it must not be the journal, hold it, lie in
+its content, be / or the home folder, or hold files infoint-site did not write.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import json
+import os
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+from .errors import InfointError
+
+MARKER = ".infoint-site"
+"""The file in every built site that lists the files infoint-site wrote there."""
+
+
+class UnsafeOutput(InfointError):
+    """The output folder is somewhere a build must not replace."""
+
+
+def marker_bytes(files: Mapping[str, bytes]) -> bytes:
+    listing = sorted([*files, MARKER])
+    return (json.dumps({"generator": "infoint-site", "files": listing}, indent=0) + "\n").encode()
+
+
+def _owned_files(out: Path) -> set[str] | None:
+    try:
+        data = json.loads((out / MARKER).read_text(encoding="utf-8"))
+        if data.get("generator") != "infoint-site":
+            return None
+        return set(data["files"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _inside(child: Path, parent: Path) -> bool:
+    return child == parent or parent in child.parents
+
+
+def check_output(root: Path, out: Path) -> None:
+    """Refuse an output folder that a build could damage; raise `UnsafeOutput`."""
+    root = root.resolve()
+    target = out.resolve()
+    home = Path.home().resolve()
+    if target == Path(target.anchor):
+        raise UnsafeOutput(f"refusing to build into {out}: it is the root of the file system")
+    if target == home:
+        raise UnsafeOutput(f"refusing to build into {out}: it is your home folder")
+    if _inside(root, target):
+        raise UnsafeOutput(f"refusing to build into {out}: it holds the journal itself;"
+                           " choose a folder such as public/")
+    for protected in ("content", "themes", ".git"):
+        if _inside(target, root / protected):
+            raise UnsafeOutput(f"refusing to build into {out}: it lies inside the journal's"
+                               f" {protected}/ folder")
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise UnsafeOutput(f"refusing to build into {out}: it is a file, not a folder")
+    present = {p.relative_to(target).as_posix() for p in target.rglob("*")
+               if p.is_file() or p.is_symlink()}
+    if not present:
+        return
+    owned = _owned_files(target)
+    if owned is None:
+        raise UnsafeOutput(f"refusing to build into {out}: it holds files infoint-site did not"
+                           " write (no .infoint-site marker); empty it or choose another folder")
+    foreign = sorted(present - owned)
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
+        raise UnsafeOutput(f"refusing to build into {out}: it holds files infoint-site did not"
+                           f" write: {shown}; move them out first")
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    try:
+        libc = ctypes.CDLL(libc_name, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+def _clean_leftovers(out: Path) -> None:
+    """Remove half-written folders a killed build left beside the output."""
+    for stale in out.parent.glob(f".{out.name}.*.infoint-tmp"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def write_site(out: Path, files: Mapping[str, bytes]) -> int:
+    """Replace the site at `out` with `files` in one step; the number of bytes written."""
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _clean_leftovers(out)
+    fresh = out.parent / f".{out.name}.{os.getpid()}.new.infoint-tmp"
+    shutil.rmtree(fresh, ignore_errors=True)
+    total = 0
+    try:
+        fresh.mkdir()
+        made: set[Path] = {fresh}
+        for rel, data in [*files.items(), (MARKER, marker_bytes(files))]:
+            path = fresh / rel
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            with open(path, "wb") as handle:
+                handle.write(data)
+            total += len(data)
+        if out.exists() and _exchange(fresh, out):
+            shutil.rmtree(fresh, ignore_errors=True)  # holds the previous site now
+        elif out.exists():
+            old = out.parent / f".{out.name}.{os.getpid()}.old.infoint-tmp"
+            os.rename(out, old)
+            os.rename(fresh, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(fresh, out)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    return total

@@ -1,0 +1,53 @@
+"""Shared fixtures: scratch journals written from dedented strings (as lektor's tests do)."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Mapping
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from infoint_site.pipeline import Loaded, load_journal
+
+MakeJournal = Callable[..., Path]
+LoadJournal = Callable[..., Loaded]
+
+
+def write_files(root: Path, files: Mapping[str, str]) -> None:
+    """Write each relative path's dedented text under `root` (a leading newline dropped)."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+@pytest.fixture
+def make_journal(tmp_path: Path) -> MakeJournal:
+    """`make_journal({"content/contacts/jane-doe.md": '''...'''})` → the journal's root.
+
+    The root always has a ``content/`` folder, so it is a journal even with no files.
+    Calling it again with the same `name` adds files to the same journal.
+    """
+
+    def make(files: Mapping[str, str] | None = None, name: str = "journal") -> Path:
+        root = tmp_path / name
+        (root / "content").mkdir(parents=True, exist_ok=True)
+        write_files(root, files or {})
+        return root
+
+    return make
+
+
+@pytest.fixture
+def load(make_journal: MakeJournal) -> LoadJournal:
+    """`load(files, today)` → the processed journal; fails the test on any error."""
+
+    def run(files: Mapping[str, str], today: date, *, allow_errors: bool = False) -> Loaded:
+        loaded = load_journal(make_journal(files), today)
+        if not allow_errors:
+            assert loaded.errors == 0, [p.format() for p in loaded.problems]
+        return loaded
+
+    return run
