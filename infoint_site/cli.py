@@ -191,7 +191,8 @@ def check(ctx: click.Context, strict: bool, fmt: str, today: Any) -> None:
     else:
         for problem in loaded.problems:
             click.echo(_problem(problem))
-    click.echo(f"checked {loaded.files} files: {summary(loaded.errors, loaded.warnings)}",
+    files = f"{loaded.files} file{'s' * (loaded.files != 1)}"
+    click.echo(f"checked {files}: {summary(loaded.errors, loaded.warnings)}",
                err=fmt == "json")
     sys.exit(1 if loaded.failed(strict) else 0)
 

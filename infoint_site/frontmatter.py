@@ -16,6 +16,10 @@ MAX_FILE_BYTES = 1024 * 1024
 """Files over 1 MiB are refused: no note needs that, and it bounds parsing work."""
 
 
+def too_large(size: int) -> str:
+    return f"file is {size:,} bytes; the limit is 1 MiB ({MAX_FILE_BYTES:,} bytes)"
+
+
 @dataclass(frozen=True, slots=True)
 class SplitFile:
     """A file's parts. `yaml_line` is the file line where the YAML text starts."""
@@ -29,10 +33,7 @@ class SplitFile:
 def decode(path: str, data: bytes) -> tuple[str | None, Problem | None]:
     """The file's text with line ends normalised to LF, or the problem that stops it."""
     if len(data) > MAX_FILE_BYTES:
-        return None, error(
-            path, 1, 1, "E102",
-            f"file is {len(data) / 1048576:.1f} MiB; the limit is 1 MiB",
-        )
+        return None, error(path, 1, 1, "E102", too_large(len(data)))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

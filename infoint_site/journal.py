@@ -26,6 +26,8 @@ class Journal:
     """By id, in date-then-id order."""
     companies: dict[str, Company]
     """By id, in id order."""
+    unreadable_contacts: frozenset[str] = frozenset()
+    """Ids of contact files that exist but could not be read (their errors say why)."""
 
     def contact_name(self, contact_id: str) -> str:
         """The person's name, or the id itself when there is no such contact."""
@@ -37,7 +39,8 @@ def meeting_order(meeting: Meeting) -> tuple[date, str]:
     return meeting.date, meeting.id
 
 
-def link(records: Iterable[Record], settings: Settings) -> tuple[Journal, list[Problem]]:
+def link(records: Iterable[Record], settings: Settings,
+         unreadable_contacts: Iterable[str] = ()) -> tuple[Journal, list[Problem]]:
     """Index records by id; a second file with an id already taken is an error."""
     problems: list[Problem] = []
     tables: dict[type, dict[str, Record]] = {Contact: {}, Meeting: {}, Company: {}}
@@ -56,7 +59,8 @@ def link(records: Iterable[Record], settings: Settings) -> tuple[Journal, list[P
     meetings = {
         m.id: m for m in sorted(tables[Meeting].values(), key=meeting_order)  # type: ignore[arg-type]
     }
-    journal = Journal(settings, contacts, meetings, companies)  # type: ignore[arg-type]
+    journal = Journal(settings, contacts, meetings, companies,  # type: ignore[arg-type]
+                      frozenset(unreadable_contacts) - contacts.keys())
     return journal, problems
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import NotAJournal
-from .frontmatter import MAX_FILE_BYTES
+from .frontmatter import MAX_FILE_BYTES, too_large
 from .parse import KINDS
 from .problems import Problem, error, warning
 from .settings import SETTINGS_FILE
@@ -42,6 +42,11 @@ class Sources:
     problems: tuple[Problem, ...]
 
 
+def _reason(exc: OSError) -> str:
+    text = exc.strerror or str(exc)
+    return text[:1].lower() + text[1:]
+
+
 def _skip(name: str) -> bool:
     """Editor droppings and hidden files are not notes."""
     return name.startswith((".", "~", "#")) or name.endswith(("~", ".swp", ".tmp"))
@@ -56,13 +61,16 @@ def _read_file(root: Path, real_root: str, full: Path, rel: str,
                 problems.append(error(rel, 1, 1, "E112",
                                       "a symlink to a file outside the journal: not read"))
                 return None
+            if not os.path.lexists(target):
+                problems.append(error(rel, 1, 1, "E111",
+                                      "cannot be read: a symlink to a file that does not exist"))
+                return None
         info = full.stat()
         if not stat.S_ISREG(info.st_mode):
             problems.append(warning(rel, 1, 1, "W112", "not a regular file: skipped"))
             return None
         if info.st_size > MAX_FILE_BYTES:
-            problems.append(error(rel, 1, 1, "E102",
-                                  f"file is {info.st_size / 1048576:.1f} MiB; the limit is 1 MiB"))
+            problems.append(error(rel, 1, 1, "E102", too_large(info.st_size)))
             return None
         with open(full, "rb") as handle:
             return handle.read(MAX_FILE_BYTES + 1)
@@ -71,7 +79,7 @@ def _read_file(root: Path, real_root: str, full: Path, rel: str,
     except FileNotFoundError:
         pass  # deleted while we looked: it is simply not part of this build
     except OSError as exc:
-        problems.append(error(rel, 1, 1, "E111", f"cannot be read: {exc.strerror or exc}"))
+        problems.append(error(rel, 1, 1, "E111", f"cannot be read: {_reason(exc)}"))
     return None
 
 
@@ -92,7 +100,7 @@ def _walk(root: Path, real_root: str, kind: str, problems: list[Problem]) -> lis
             continue
         except OSError as exc:
             rel = current.relative_to(root).as_posix()
-            problems.append(error(rel, 1, 1, "E111", f"folder cannot be read: {exc.strerror}"))
+            problems.append(error(rel, 1, 1, "E111", f"folder cannot be read: {_reason(exc)}"))
             continue
         for entry in entries:
             if _skip(entry.name):

@@ -18,6 +18,12 @@ KINDS = ("contacts", "meetings", "companies")
 """The content folders, each holding one kind of record."""
 
 
+def record_id(path: str) -> str:
+    """A file's id: its name without ``.md``."""
+    stem = path.rsplit("/", 1)[-1]
+    return stem[:-3] if stem.endswith(".md") else stem
+
+
 def parse_file(kind: str, path: str, data: bytes) -> tuple[Record | None, list[Problem]]:
     """The record in `data`, read from `path` (relative to the journal root), or None.
 
@@ -28,9 +34,7 @@ def parse_file(kind: str, path: str, data: bytes) -> tuple[Record | None, list[P
     node, parts, problems = parse_front_matter(path, data)
     if node is None or parts is None:
         return None, problems
-    stem = path.rsplit("/", 1)[-1]
-    record_id = stem[:-3] if stem.endswith(".md") else stem
-    common: dict[str, Any] = {"id": record_id, "path": path, "body": parts.body,
+    common: dict[str, Any] = {"id": record_id(path), "path": path, "body": parts.body,
                               "body_line": parts.body_line}
     if kind == "contacts":
         values, positions = convert_record_fields(path, node, CONTACT_FIELDS, problems)

@@ -14,7 +14,7 @@ from .analysis import Analysis, analyze
 from .clock import today_in
 from .journal import Journal, link
 from .loader import Sources, read_sources
-from .parse import parse_file
+from .parse import parse_file, record_id
 from .problems import Problem, count, sort_problems
 from .records import Record
 from .settings import parse_settings
@@ -55,12 +55,15 @@ def process(sources: Sources, today: date | None = None) -> Loaded:
     settings, problems = parse_settings(sources.settings)
     problems = [*sources.problems, *problems]
     records: list[Record] = []
+    unreadable: list[str] = []
     for source in sources.files:
         record, found = parse_file(source.kind, source.path, source.data)
         problems.extend(found)
         if record is not None:
             records.append(record)
-    journal, found = link(records, settings)
+        elif source.kind == "contacts":
+            unreadable.append(record_id(source.path))
+    journal, found = link(records, settings, unreadable)
     problems.extend(found)
     day = today if today is not None else today_in(settings.timezone)
     analysis = analyze(journal, day)

@@ -65,6 +65,11 @@ def warning(path: str, line: int, col: int, code: str, message: str) -> Problem:
     return Problem(path, line, col, Severity.WARNING, code, message)
 
 
+def shorten(text: str, limit: int = 60) -> str:
+    """A value short enough to quote in a message."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     """Problems in file order, so a report reads top to bottom, file by file."""
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.code, p.message))

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import yamlread as y
 from .durations import Duration, parse_duration
-from .problems import Problem, error, warning
+from .problems import Problem, error, shorten, warning
 from .records import (
     CONTACT_STATUSES,
     MEETING_FORMATS,
@@ -44,8 +44,7 @@ class FieldError(Exception):
 
 def _shown(node: y.Node) -> str:
     if isinstance(node, y.Scalar):
-        text = node.value if len(node.value) <= 60 else node.value[:57] + "..."
-        return f"'{text}'"
+        return f"'{shorten(node.value)}'"
     return "a list" if isinstance(node, y.Sequence) else "a mapping"
 
 
@@ -112,6 +111,9 @@ class Boolean(Kind):
             return True
         if scalar.plain and scalar.value in _FALSE:
             return False
+        if scalar.value in _TRUE | _FALSE:
+            raise FieldError("E202", f"expected {self.expected}, got the quoted text"
+                             f" {_shown(node)}; remove the quotes", node)
         raise FieldError("E202", f"expected {self.expected}, got {_shown(node)}", node)
 
     def json_schema(self) -> dict[str, Any]:
@@ -126,8 +128,11 @@ class Integer(Kind):
 
     def convert(self, node: y.Node) -> int:
         scalar = _scalar(node, self.expected)
-        if not (scalar.plain and re.fullmatch(r"[0-9]{1,9}", scalar.value)):
+        if not re.fullmatch(r"[0-9]{1,9}", scalar.value):
             raise FieldError("E202", f"expected {self.expected}, got {_shown(node)}", node)
+        if not scalar.plain:
+            raise FieldError("E202", f"expected {self.expected}, got the quoted text"
+                             f" {_shown(node)}; remove the quotes", node)
         value = int(scalar.value)
         if not self.minimum <= value <= self.maximum:
             raise FieldError(
@@ -306,8 +311,11 @@ def convert_mapping(
     fields: Sequence[Field],
     problems: list[Problem],
     where: tuple[int, int] = (1, 1),
+    prefix: str = "",
 ) -> tuple[dict[str, Any], dict[str, tuple[int, int]]]:
     """Typed values and their positions for the fields of one mapping.
+
+    `prefix` names the enclosing section in messages (``privacy.``).
 
     Unknown keys are warnings with a suggestion; wrong values and missing required
     fields are errors. Every problem is appended to `problems`; a bad value is left
@@ -321,12 +329,14 @@ def convert_mapping(
     values: dict[str, Any] = {}
     positions: dict[str, tuple[int, int]] = {}
     seen: dict[str, y.Scalar] = {}
+    invalid: set[str] = set()
     for key, value in node.entries:
         spec = by_name.get(key.value)
         if spec is None:
             hint = did_you_mean(key.value, [f.name for f in fields], quote="`")
             problems.append(warning(
-                path, key.line, key.col, "W401", f"unknown key '{key.value}'{hint}",
+                path, key.line, key.col, "W401",
+                f"unknown key '{prefix}{shorten(key.value)}'{hint}",
             ))
             continue
         if spec.name in seen:
@@ -343,8 +353,10 @@ def convert_mapping(
         try:
             values[spec.name] = spec.kind.convert(value)
         except FieldError as exc:
+            invalid.add(spec.name)
             problems.append(error(
-                path, exc.node.line, exc.node.col, exc.code, f"{spec.name}: {exc.message}"
+                path, exc.node.line, exc.node.col, exc.code,
+                f"{prefix}{spec.name}: {exc.message}",
             ))
             continue
         positions[spec.name] = (value.line, value.col)
@@ -352,11 +364,24 @@ def convert_mapping(
             for i, item in enumerate(value.items):
                 positions[f"{spec.name}.{i}"] = (item.line, item.col)
     for spec in fields:
-        if spec.required and spec.name not in values and spec.name not in seen:
+        if spec.required and spec.name not in values and spec.name not in invalid:
+            if spec.name in seen:  # written, but left blank
+                key = seen[spec.name]
+                where = (key.line, key.col)
             problems.append(error(
-                path, where[0], where[1], "E201", f"missing required field '{spec.name}'"
+                path, where[0], where[1], "E201",
+                f"missing required field '{prefix}{spec.name}'",
             ))
     return values, positions
+
+
+def _written(node: y.Mapping, key: str) -> bool:
+    """The key is there with a value that is not blank."""
+    entry = node.get(key)
+    if entry is None:
+        return False
+    value = entry[1]
+    return not (isinstance(value, y.Scalar) and (value.is_null or not value.value.strip()))
 
 
 class FollowUpList(Kind):
@@ -397,7 +422,8 @@ class FollowUpList(Kind):
             values, _ = convert_mapping(path, item, self.fields, problems,
                                         where=(item.line, item.col))
             due, after = values.get("due"), values.get("after")
-            has_due, has_after = item.get("due") is not None, item.get("after") is not None
+            has_due = _written(item, "due")
+            has_after = self.allow_after and _written(item, "after")
             if not has_due and not has_after:
                 what = "due: 2026-12-01 or after: 2w" if self.allow_after else "due: 2026-12-01"
                 problems.append(error(
@@ -409,7 +435,7 @@ class FollowUpList(Kind):
                     path, item.line, item.col, "E206",
                     "follow-up has both due and after: keep one",
                 ))
-            if len(problems) > before and any(p.is_error for p in problems[before:]):
+            if any(p.is_error for p in problems[before:]) or (due is None and after is None):
                 continue
             items.append(FollowUpItem(
                 action=values["action"], due=due, after=after,

@@ -108,16 +108,16 @@ PRIVACY_FIELDS = (
 def _section(
     path: str, values: dict[str, Any], name: str, fields: tuple[Field, ...],
     problems: list[Problem],
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], dict[str, tuple[int, int]]]:
     node = values.pop(name, None)
     if node is None:
-        return {}
+        return {}, {}
     if not isinstance(node, y.Mapping):
         problems.append(error(path, node.line, node.col, "E202",
                               f"{name}: expected a mapping of keys to values"))
-        return {}
-    section, _ = convert_mapping(path, node, fields, problems, where=(node.line, node.col))
-    return section
+        return {}, {}
+    return convert_mapping(path, node, fields, problems, where=(node.line, node.col),
+                           prefix=f"{name}.")
 
 
 def _questions(path: str, node: Any, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
@@ -179,12 +179,14 @@ def parse_settings(data: bytes | None) -> tuple[Settings, list[Problem]]:
     problems: list[Problem] = []
     values, positions = convert_mapping(path, root, TOP_FIELDS, problems)
 
-    rules = FollowUpRules(**_section(path, values, "follow_up", FOLLOW_UP_FIELDS, problems))
-    privacy_values = _section(path, values, "privacy", PRIVACY_FIELDS, problems)
+    rules = FollowUpRules(**_section(path, values, "follow_up", FOLLOW_UP_FIELDS, problems)[0])
+    privacy_values, privacy_positions = _section(path, values, "privacy", PRIVACY_FIELDS,
+                                                 problems)
     hidden = privacy_values.get("hide_fields", ())
-    for hidden_field in hidden:
+    for i, hidden_field in enumerate(hidden):
         if hidden_field not in HIDEABLE_FIELDS:
-            line, col = root.get("privacy")[1].line, 1  # type: ignore[index]
+            line, col = (privacy_positions.get(f"hide_fields.{i}")
+                         or privacy_positions["hide_fields"])
             problems.append(error(
                 path, line, col, "E204",
                 f"privacy.hide_fields: no field '{hidden_field}'"

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 
 from .analysis import Analysis
 from .journal import name_index, resolve_person
-from .problems import Problem, error, warning
+from .problems import Problem, error, shorten, warning
 from .records import Contact, Meeting
 from .suggest import did_you_mean
 
@@ -22,12 +22,26 @@ def _at(record: Contact | Meeting, key: str) -> tuple[int, int]:
     return record.positions.get(key) or record.positions.get(key.split(".")[0]) or (1, 1)
 
 
-def unknown_references(analysis: Analysis) -> Iterator[Problem]:
-    """referred_by and meeting contacts must name contacts that exist."""
+def _no_contact(field: str, ref: str, analysis: Analysis) -> str:
+    """'no contact x; did you mean y?', matching ids and, failing that, full names."""
     contacts = analysis.journal.contacts
+    hint = did_you_mean(ref, contacts)
+    if not hint:
+        by_name = resolve_person(ref, contacts, name_index(contacts))
+        hint = f"; did you mean '{by_name}'? (use the id, the file's name)" if by_name else ""
+    return f"{field}: no contact '{shorten(ref)}'{hint}"
+
+
+def unknown_references(analysis: Analysis) -> Iterator[Problem]:
+    """referred_by and meeting contacts must name contacts that exist.
+
+    A contact whose file exists but could not be read is not reported again here.
+    """
+    contacts = analysis.journal.contacts
+    unreadable = analysis.journal.unreadable_contacts
     for cid, contact in contacts.items():
         ref = contact.referred_by
-        if ref is None:
+        if ref is None or ref in unreadable:
             continue
         line, col = _at(contact, "referred_by")
         if ref == cid:
@@ -35,14 +49,12 @@ def unknown_references(analysis: Analysis) -> Iterator[Problem]:
                         "referred_by: a contact cannot refer themselves; leave it out for"
                         " someone you already knew")
         elif ref not in contacts:
-            yield error(contact.path, line, col, "E301",
-                        f"referred_by: no contact '{ref}'{did_you_mean(ref, contacts)}")
+            yield error(contact.path, line, col, "E301", _no_contact("referred_by", ref, analysis))
     for meeting in analysis.journal.meetings.values():
         for i, cid in enumerate(meeting.contacts):
-            if cid not in contacts:
+            if cid not in contacts and cid not in unreadable:
                 line, col = _at(meeting, f"contact.{i}")
-                yield error(meeting.path, line, col, "E301",
-                            f"contact: no contact '{cid}'{did_you_mean(cid, contacts)}")
+                yield error(meeting.path, line, col, "E301", _no_contact("contact", cid, analysis))
 
 
 def referral_cycles(analysis: Analysis) -> Iterator[Problem]:
@@ -69,7 +81,8 @@ def referral_mismatches(analysis: Analysis) -> Iterator[Problem]:
                 hint = did_you_mean(person, contacts)
                 if _SLUG.fullmatch(person) and hint:
                     yield warning(meeting.path, line, col, "W302",
-                                  f"referrals: no contact '{person}'{hint} (kept as a name)")
+                                  f"referrals: no contact '{shorten(person)}'{hint}"
+                                  " (kept as a name)")
                 continue
             if cid in meeting.contacts:
                 continue

@@ -88,17 +88,23 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def _describe_parser_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
+def _describe_parser_error(exc: yaml.MarkedYAMLError, text: str, offset: int) -> YamlError:
+    """The parser's complaint at its file position (YAML text line + `offset`)."""
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = exc.problem or "cannot be read"
     if mark and 0 <= mark.index < len(text) and text[mark.index] == "\t":
         return YamlError(
-            "a tab character: YAML indents with spaces only", line, col, code="E110"
+            "a tab character: YAML indents with spaces only", line + offset, col, code="E110"
         )
-    if exc.context and exc.problem:
-        problem = f"{exc.problem} ({exc.context})"
-    return YamlError(f"YAML syntax error: {problem}", line, col)
+    context = exc.context_mark
+    if exc.context and context is not None and (context.line, context.column) != (line - 1,
+                                                                                  col - 1):
+        problem = (f"{problem} ({exc.context} that starts at line {context.line + 1 + offset},"
+                   f" column {context.column + 1})")
+    elif exc.context:
+        problem = f"{problem} ({exc.context})"
+    return YamlError(f"YAML syntax error: {problem}", line + offset, col)
 
 
 class _Builder:
@@ -167,8 +173,9 @@ class _Builder:
 def _check_tag(tag: str | None, line: int, col: int) -> None:
     if tag not in (None, "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:map",
                    "tag:yaml.org,2002:seq"):
+        shown = tag.replace("tag:yaml.org,2002:", "!!") if tag else tag
         raise YamlError(
-            f"unsupported tag '{tag}': front matter holds plain values only", line, col,
+            f"unsupported tag '{shown}': front matter holds plain values only", line, col,
             code="E109",
         )
 
@@ -212,9 +219,7 @@ def _read(text: str, offset: int) -> Node | None:
                 if documents > 1:
                     raise YamlError("more than one YAML document", line, col)
     except yaml.MarkedYAMLError as exc:
-        described = _describe_parser_error(exc, text)
-        described.line += offset
-        raise described from None
+        raise _describe_parser_error(exc, text, offset) from None
     except yaml.reader.ReaderError as exc:  # a control character: no mark, an offset
         line, col = _line_col(text, exc.position)
         line += offset

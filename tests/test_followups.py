@@ -305,6 +305,29 @@ def test_reach_out_for_a_name_becomes_their_id_once_they_have_a_file(load) -> No
     assert [r[1] for r in rows(loaded, "reach-out")] == ["mark-lee", "sara-kim"]
 
 
+def test_one_reach_out_per_person_from_the_first_meeting(load) -> None:
+    loaded = load({
+        **PEOPLE,
+        "content/meetings/m1.md": REFERRED,
+        "content/meetings/m2.md": meeting(
+            "contact: john-smith\ndate: 2026-11-05\nreferrals: [sara  kim, Mark Lee]"),
+    }, D(2026, 11, 10))
+    assert rows(loaded, "reach-out") == [
+        ("reach-out", "Sara Kim", None, "m1", D(2026, 11, 10), False, "today"),
+        ("reach-out", "mark-lee", None, "m1", D(2026, 11, 10), False, "today"),
+    ]
+
+
+def test_no_reach_out_to_someone_who_declined(load) -> None:
+    loaded = load({
+        **PEOPLE,
+        "content/contacts/mark-lee.md": contact(
+            "name: Mark Lee\nreferred_by: jane-doe\nstatus: declined"),
+        "content/meetings/m1.md": REFERRED,
+    }, D(2026, 11, 10))
+    assert [r[1] for r in rows(loaded, "reach-out")] == ["Sara Kim"]
+
+
 def test_no_reach_out_from_a_meeting_not_yet_done(load) -> None:
     loaded = load({**PEOPLE, "content/meetings/m1.md": meeting(
         "contact: jane-doe\ndate: 2026-11-30\nreferrals: [mark-lee, Sara Kim]")},
@@ -357,8 +380,11 @@ def test_no_request_nudge_when_declined(load) -> None:
 # --- keep-in-touch --------------------------------------------------------------------------
 
 
+KEEP_TODAY = D(2026, 11, 20)
+
+
 def _keep(load, cadence: str, last_contact: str = "", settings: str = "",
-          today: date = D(2026, 11, 20)) -> list[Row]:
+          today: date = KEEP_TODAY) -> list[Row]:
     extra = f"\nlast_contact: {last_contact}" if last_contact else ""
     files = {
         "content/contacts/mark-lee.md": contact(
@@ -411,8 +437,11 @@ def test_keep_in_touch_in_months_clamps(load) -> None:
     assert _keep(load, "4m", last_contact="2026-10-31") == [
         ("keep-in-touch", "mark-lee", None, None, D(2027, 2, 28), False, "later"),
     ]
-    assert _keep(load, "1m", last_contact="2027-12-31", today=D(2028, 2, 1)) == [
-        ("keep-in-touch", "mark-lee", None, None, D(2028, 1, 31), False, "overdue"),
+    assert _keep(load, "1m", last_contact="2028-01-31", today=D(2028, 2, 1)) == [
+        ("keep-in-touch", "mark-lee", None, None, D(2028, 2, 29), False, "later"),
+    ]
+    assert _keep(load, "13m", last_contact="2027-01-31", today=D(2028, 2, 22)) == [
+        ("keep-in-touch", "mark-lee", None, None, D(2028, 2, 29), False, "soon"),
     ]
 
 
