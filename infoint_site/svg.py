@@ -33,7 +33,8 @@ def hbars(bars: Sequence[Bar], title: str, value_format: str = "{:g}",
           width: int = 560) -> Markup:
     """A horizontal bar chart: one labelled row per bar, lengths proportional."""
     label_w, row_h, pad = 170, 30, 8
-    track = width - label_w - 90
+    longest = max((len(value_format.format(b.value) + b.note) for b in bars), default=4)
+    track = width - label_w - 16 - 8 * (longest + 1)
     top = max((b.value for b in bars), default=0) or 1
     height = len(bars) * row_h + pad
     parts = [f'<svg class="chart hbars" viewBox="0 0 {width} {height}" width="{width}"'

@@ -395,6 +395,9 @@ def test_init_creates_a_journal_that_checks_clean(tmp_path: Path) -> None:
         f"started a journal in {folder} with 7 files; next: cd {folder} && infoint-site check"
     )
     files = tree(folder)
+    assert sorted(result.output.splitlines()[:-1]) == sorted(
+        f"  created {folder / rel}" for rel in files
+    )
     assert "infoint.yaml" in files
     assert b"owner: Alex Example" in files["infoint.yaml"]
     assert sum(p.startswith("content/contacts/") for p in files) >= 2
