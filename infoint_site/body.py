@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_HEADING = re.compile(r" {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*$")
+_NOT_PARAGRAPH = re.compile(r" {0,3}([-*+>]|[0-9]{1,9}[.)])(\s|$)| {4}|\t")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _QUESTION = re.compile(r"q\s*:\s*(.+)", re.IGNORECASE)
 
@@ -56,7 +58,15 @@ def scan_body(body: str, first_line: int) -> BodyFacts:
             continue
         match = _HEADING.match(line)
         if match:
-            headings.append((i, len(match.group(1)), match.group(2).strip()))
+            headings.append((i, len(match.group(1)), (match.group(2) or "").strip()))
+            continue
+        # A Setext heading: a line of text underlined with === (level 1) or --- (level 2).
+        starts_paragraph = i == 0 or not lines[i - 1].strip() or (
+            bool(headings) and headings[-1][0] == i - 1)
+        if (starts_paragraph and line.strip() and i + 1 < len(lines)
+                and _SETEXT.match(lines[i + 1]) and not _NOT_PARAGRAPH.match(line)):
+            level = 1 if lines[i + 1].strip()[0] == "=" else 2
+            headings.append((i, level, line.strip()))
 
     answers: list[Answer] = []
     has_evaluation = False

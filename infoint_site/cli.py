@@ -46,14 +46,13 @@ class _Group(click.Group):
 
 
 def _debug_requested(ctx: click.Context) -> bool:
-    return bool((ctx.obj or {}).get("debug")) or "--debug" in sys.argv
+    return bool(ctx.ensure_object(dict).get("debug"))
 
 
 def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    # Every context shares the root's dict (see `main`), so the root sees the flag.
     if value:
-        ctx.ensure_object(dict)["debug"] = True
-        root = ctx.find_root()
-        root.ensure_object(dict)["debug"] = True
+        ctx.find_root().ensure_object(dict)["debug"] = True
     return value
 
 
@@ -86,13 +85,15 @@ def _colour() -> bool:
               help="The journal folder (default: the current folder).")
 @debug_option
 @click.version_option(package_name="infoint-site")
-def main(root: Path | None) -> None:
+@click.pass_context
+def main(ctx: click.Context, root: Path | None) -> None:
     """infoint-site: your informational-interview journal as a private website.
 
     Write each contact and meeting as a Markdown file with YAML front matter;
     infoint-site checks them, works out who you owe a follow-up, and builds a
     private site. Start with `infoint-site init my-journal`.
     """
+    ctx.ensure_object(dict)  # created before any subcommand, so they all share it
 
 
 @main.command()
@@ -117,7 +118,8 @@ def init(folder: Path, owner: str, timezone: str) -> None:
                f" next: cd {folder} && infoint-site check")
 
 
-@main.group(cls=_Group)
+@main.group()
+@debug_option
 def new() -> None:
     """Create a contact or meeting file from a template (never overwrites)."""
 
@@ -145,6 +147,8 @@ def new_contact(ctx: click.Context, name: str, referred_by: str | None,
     """Create content/contacts/<slug>.md for NAME."""
     from .scaffold import contact_template, create_file, slugify
 
+    if not name.strip():
+        raise InfointError("NAME is empty: give the person's full name, e.g. \"Jane Doe\"")
     _contacts_or_fail(ctx, referred_by)
     path = _root(ctx) / "content" / "contacts" / f"{slugify(name)}.md"
     create_file(path, contact_template(name.strip(), referred_by, company))
@@ -269,7 +273,8 @@ def due(ctx: click.Context, today: Any, as_json: bool) -> None:
     click.echo(due_summary(open_items), err=as_json)
 
 
-@main.group(cls=_Group)
+@main.group()
+@debug_option
 def export() -> None:
     """Print the journal in another format on standard output."""
 

@@ -50,10 +50,20 @@ class RenderEnv:
 
 
 def _line(tokens: list[Token], idx: int, env: RenderEnv) -> int:
-    for token in reversed(tokens[: idx + 1]):
-        if token.map:
-            return env.body_line + token.map[0]
-    return env.body_line
+    line = tokens[idx].meta.get("line")
+    return env.body_line + (line if line is not None else 0)
+
+
+def _number_inline_lines(state: Any) -> None:
+    """Give inline tokens (links, images) the body line they sit on, for warnings."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.map or not block.children:
+            continue
+        line = block.map[0]
+        for child in block.children:
+            child.meta["line"] = line
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
 
 
 def _image(self: Any, tokens: list[Token], idx: int, options: Any, md_env: dict) -> str:
@@ -78,6 +88,7 @@ class Markdown:
         md = MarkdownIt("commonmark", {"html": False, "typographer": False})
         md.enable(["table", "strikethrough"])
         md.validateLink = _validate_link  # type: ignore[method-assign]
+        md.core.ruler.push("line_numbers", _number_inline_lines)
         md.add_render_rule("image", _image)
         md.add_render_rule("link_open", self._link_open)
         self.md = md

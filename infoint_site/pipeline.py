@@ -47,17 +47,46 @@ class Loaded:
         return errors > 0 or (strict and warnings > 0)
 
 
-def process(sources: Sources, today: date | None = None) -> Loaded:
+class ParseMemo:
+    """Parse results kept by file, reused while a file's bytes stay the same (`serve`)."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[str, str], tuple[bytes, tuple[Record | None, list[Problem]]]] = {}
+        self.parsed = 0
+        """Files actually parsed by the last `process` call."""
+
+    def parse(self, kind: str, path: str, data: bytes) -> tuple[Record | None, list[Problem]]:
+        kept = self._kept.get((kind, path))
+        if kept is not None and kept[0] == data:
+            return kept[1]
+        self.parsed += 1
+        result = parse_file(kind, path, data)
+        self._kept[(kind, path)] = (data, result)
+        return result
+
+    def forget_missing(self, sources: Sources) -> None:
+        present = {(f.kind, f.path) for f in sources.files}
+        for key in [k for k in self._kept if k not in present]:
+            del self._kept[key]
+
+
+def process(sources: Sources, today: date | None = None,
+            memo: ParseMemo | None = None) -> Loaded:
     """Parse, link, analyze and validate what `read_sources` read.
 
-    `today` None means the current date in the journal's time zone.
+    `today` None means the current date in the journal's time zone. With a `memo`,
+    files whose bytes did not change since the last call are not parsed again.
     """
+    parse = memo.parse if memo is not None else parse_file
+    if memo is not None:
+        memo.parsed = 0
+        memo.forget_missing(sources)
     settings, problems = parse_settings(sources.settings)
     problems = [*sources.problems, *problems]
     records: list[Record] = []
     unreadable: list[str] = []
     for source in sources.files:
-        record, found = parse_file(source.kind, source.path, source.data)
+        record, found = parse(source.kind, source.path, source.data)
         problems.extend(found)
         if record is not None:
             records.append(record)

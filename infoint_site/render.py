@@ -31,6 +31,56 @@ MARKER = ".infoint-site"
 """The file that marks a folder as a site infoint-site built (see writer)."""
 
 
+@dataclass(frozen=True, slots=True)
+class MeetingRow:
+    """A meeting as one line of a table."""
+
+    id: str
+    url: str
+    date: Any
+    time: Any
+    with_names: str
+    format: str | None
+    status: str
+    outcome: str | None
+
+
+def freeze(value: Any) -> Any:
+    """A hashable, comparable copy of a page's context (lists → tuples, dicts → items)."""
+    if isinstance(value, list | tuple):
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, freeze(v)) for k, v in value.items())
+    if isinstance(value, set | frozenset):
+        return frozenset(freeze(v) for v in value)
+    return value
+
+
+@dataclass
+class RenderMemo:
+    """What one build can lend the next in the same process (`serve`).
+
+    Pages of one record (a contact, a meeting, a company) are rendered from their own
+    context only, so a page whose frozen context is unchanged is not rendered again.
+    Markdown is kept per body and page depth, and dropped whenever a file is added or
+    removed (links to it may change). Everything is dropped when the settings, the
+    day or the theme change.
+    """
+
+    env: jinja2.Environment | None = None
+    global_key: Any = None
+    ids_key: Any = None
+    pages: dict[str, tuple[Any, bytes]] = field(default_factory=dict)
+    markdown: dict[tuple[str, str, str, str], tuple[str, list[Problem]]] = field(
+        default_factory=dict)
+    rendered: int = 0
+    """Pages rendered by the last build (the rest came from the memo)."""
+
+    def reset(self) -> None:
+        self.pages.clear()
+        self.markdown.clear()
+
+
 @dataclass
 class Rendered:
     """A whole site in memory, and the warnings rendering raised."""
@@ -43,7 +93,7 @@ class SiteRenderer:
     """Renders every page of one analysis with one theme."""
 
     def __init__(self, analysis: Analysis, theme: Theme, urls: Urls | None = None,
-                 env: jinja2.Environment | None = None) -> None:
+                 memo: RenderMemo | None = None) -> None:
         settings = analysis.journal.settings
         journal = redact(analysis.journal, settings.privacy.hide_fields)
         self.analysis = analysis if journal is analysis.journal else \
@@ -54,14 +104,30 @@ class SiteRenderer:
         self.urls = urls or Urls()
         self.views = Views(self.analysis, self.urls, settings.owner)
         self.markdown = Markdown()
-        self.env = env or theme.environment()
+        self.memo = memo if memo is not None else RenderMemo()
+        global_key = (repr(settings), analysis.today, theme.folders)
+        if self.memo.env is None or self.memo.global_key != global_key:
+            self.memo.env = theme.environment()
+            self.memo.global_key = global_key
+            self.memo.reset()
+        ids_key = (tuple(journal.contacts), tuple(journal.meetings), tuple(journal.companies))
+        if self.memo.ids_key != ids_key:
+            self.memo.ids_key = ids_key
+            self.memo.markdown.clear()
+        self.memo.rendered = 0
+        self.env = self.memo.env
         self.problems: list[Problem] = []
-        self._html_cache: dict[str, str] = {}
 
     # -- helpers -----------------------------------------------------------------
 
     def body_html(self, record: Any, kind: str, base: str) -> str:
         """A record's Markdown body as HTML, its links relative to the page at `base`."""
+        key = (record.path, record.body, kind, base)
+        cached = self.memo.markdown.get(key)
+        if cached is not None:
+            self.problems.extend(cached[1])
+            return cached[0]
+
         def link_for(target_kind: str, target_id: str) -> str | None:
             table = {"contacts": self.journal.contacts, "meetings": self.journal.meetings,
                      "companies": self.journal.companies}.get(target_kind, {})
@@ -73,10 +139,22 @@ class SiteRenderer:
         page = RenderEnv(record.path, record.body_line, kind, link_for)
         html = self.markdown.render(record.body, page)
         self.problems.extend(page.problems)
+        self.memo.markdown[key] = (html, page.problems)
         return html
+
+    def _record_page(self, url: str, template: str, **context: Any) -> tuple[str, bytes]:
+        """A page of one record: rendered only if its own context changed."""
+        frozen = (template, freeze(context))
+        kept = self.memo.pages.get(url)
+        if kept is not None and kept[0] == frozen:
+            return Urls.file_for(url), kept[1]
+        path, data = self._page(url, template, **context)
+        self.memo.pages[url] = (frozen, data)
+        return path, data
 
     def _page(self, url: str, template: str, base: str | None = None,
               **context: Any) -> tuple[str, bytes]:
+        self.memo.rendered += 1
         base = Urls.base_for(url) if base is None else base
         section = next((s for s, _ in reversed(SECTIONS) if s and url.startswith(s)), "")
         html = self.env.get_template(template).render(
@@ -152,7 +230,7 @@ class SiteRenderer:
                     suggested.setdefault(cid, []).append(person)
         for cid, contact in self.journal.contacts.items():
             url = self.urls.contact(cid)
-            yield self._page(
+            yield self._record_page(
                 url, "contact.html", contact=contact,
                 status=analysis.contact_status[cid],
                 chain=[self.views.contact_link(c) for c in analysis.forest.chains[cid]],
@@ -160,16 +238,17 @@ class SiteRenderer:
                 descendants=analysis.forest.descendants[cid],
                 suggested=[self.views.person_link(p)
                            for p in dict.fromkeys(suggested.get(cid, ()))],
-                meetings=analysis.meetings_of.get(cid, ()),
+                meetings=[self.meeting_row(m) for m in analysis.meetings_of.get(cid, ())],
                 follow_ups=self.views.follow_ups(by_contact.get(cid, [])),
                 company=self.views.company_link(contact.company),
                 notes=self.body_html(contact, "contacts", Urls.base_for(url)),
             )
 
     def meeting_pages(self) -> Iterator[tuple[str, bytes]]:
-        grouped: dict[str, list[Meeting]] = {"scheduled": [], "done": [], "cancelled": []}
+        grouped: dict[str, list[MeetingRow]] = {"scheduled": [], "done": [], "cancelled": []}
         for meeting in self.journal.meetings.values():
-            grouped[self.analysis.meeting_status[meeting.id]].append(meeting)
+            row = self.meeting_row(meeting)
+            grouped[row.status].append(row)
         yield self._page("meetings/", "meetings.html", groups=[
             ("scheduled", "Scheduled", grouped["scheduled"]),
             ("done", "Held", grouped["done"][::-1]),
@@ -183,9 +262,9 @@ class SiteRenderer:
         for mid, meeting in self.journal.meetings.items():
             url = self.urls.meeting(mid)
             status = self.analysis.meeting_status[mid]
-            yield self._page(
+            yield self._record_page(
                 url, "meeting.html", meeting=meeting, status=status,
-                people=[self.journal.contacts.get(c) for c in meeting.contacts],
+                with_names=self.views.with_names(meeting),
                 contacts=[self.views.contact_link(c) for c in meeting.contacts],
                 referrals=[self.views.person_link(p) for p in meeting.referrals],
                 follow_ups=self.views.follow_ups(by_meeting.get(mid, [])),
@@ -198,11 +277,12 @@ class SiteRenderer:
         people: dict[str, list] = {}
         for contact in self.journal.contacts.values():
             if contact.company in self.journal.companies:
-                people.setdefault(contact.company, []).append(contact)
+                people.setdefault(contact.company, []).append(
+                    (contact, self.analysis.contact_status[contact.id]))
         yield self._page("companies/", "companies.html", people=people)
         for coid, company in self.journal.companies.items():
             url = self.urls.company(coid)
-            yield self._page(url, "company.html", company=company,
+            yield self._record_page(url, "company.html", company=company,
                              people=people.get(coid, []),
                              notes=self.body_html(company, "companies", Urls.base_for(url)))
 
@@ -297,6 +377,11 @@ class SiteRenderer:
         )
 
     # -- parts -------------------------------------------------------------------
+
+    def meeting_row(self, meeting: Meeting) -> MeetingRow:
+        return MeetingRow(meeting.id, self.urls.meeting(meeting.id), meeting.date, meeting.time,
+                          self.views.with_names(meeting), meeting.format,
+                          self.analysis.meeting_status[meeting.id], meeting.outcome)
 
     def pipeline_chart(self) -> Any:
         counts = Counter(self.analysis.contact_status.values())

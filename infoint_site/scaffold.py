@@ -63,13 +63,13 @@ def contact_template(name: str, referred_by: str | None = None,
     if referred_by:
         lines += [
             f"referred_by: {referred_by}",
-            "may_use_name: true       # did they agree that you mention their name?",
+            "may_use_name:            # true once they agree that you mention their name",
         ]
     else:
         lines += ["referred_by:             # the contact id of who suggested them"]
     lines += [
         "requested:               # the day you asked for a conversation",
-        "script: career-change    # the reason you gave when asking: stay true to it",
+        "script:                  # the reason you gave when asking: stay true to it",
         "keep_in_touch: false     # or a cadence like 60d, or true for the default",
         "---",
         "## Research",

@@ -44,8 +44,6 @@ def test_heading_after_a_closed_fence_counts() -> None:
     assert scan_body(body, 1).has_evaluation is True
 
 
-@pytest.mark.xfail(strict=True, reason="body.py sees only ATX headings; a Setext heading "
-                   "'Evaluation' followed by '---' or '===' is a Markdown heading too")
 @pytest.mark.parametrize("underline", ["----------", "=========="])
 def test_setext_evaluation_heading(underline: str) -> None:
     assert scan_body(f"Notes.\n\nEvaluation\n{underline}\nWent well.\n", 1).has_evaluation
@@ -88,9 +86,6 @@ def test_empty_body() -> None:
     assert facts.headings == ()
 
 
-@pytest.mark.xfail(strict=True, reason="a closing '#' sequence needs a space before it: "
-                   "'## Q: Which language: C#' has the text 'Q: Which language: C#', but "
-                   "body.py strips the '#' and records the question 'Which language: C'")
 def test_heading_ending_in_hash_keeps_it() -> None:
     facts = scan_body("## Q: Which language: C#\nMostly.\n", 1)
     assert facts.answers[0].question == "Which language: C#"

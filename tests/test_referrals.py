@@ -216,9 +216,6 @@ def _peak_bytes(n: int) -> int:
         tracemalloc.stop()
 
 
-@pytest.mark.xfail(strict=True, reason="build_forest stores every chain as a full tuple, so "
-                   "memory and time grow with the square of the depth (~1.8 GB and ~7 s for "
-                   "a 20,000-deep chain), though its docstring promises linear work")
 def test_memory_grows_linearly_with_depth() -> None:
     small, large = _peak_bytes(1_000), _peak_bytes(4_000)
     # linear: about 4x for 4x the contacts; quadratic: about 16x
