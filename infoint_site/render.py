@@ -122,10 +122,20 @@ class SiteRenderer:
 
     def body_html(self, record: Any, kind: str, base: str) -> str:
         """A record's Markdown body as HTML, its links relative to the page at `base`."""
-        key = (record.path, record.body, kind, base)
+        return self.markdown_html(record.path, record.body, record.body_line, kind, base)
+
+    def markdown_html(self, path: str, text: str, first_line: int, kind: str, base: str,
+                      report: bool = True) -> str:
+        """Markdown from the file at `path` as HTML for a page at `base`.
+
+        `report` False drops the warnings: for text shown a second time, such as an
+        answer already rendered with its meeting.
+        """
+        key = (path, text, kind, base)
         cached = self.memo.markdown.get(key)
         if cached is not None:
-            self.problems.extend(cached[1])
+            if report:
+                self.problems.extend(cached[1])
             return cached[0]
 
         def link_for(target_kind: str, target_id: str) -> str | None:
@@ -136,9 +146,10 @@ class SiteRenderer:
             return base + getattr(self.urls, target_kind[:-1] if target_kind != "companies"
                                   else "company")(target_id)
 
-        page = RenderEnv(record.path, record.body_line, kind, link_for)
-        html = self.markdown.render(record.body, page)
-        self.problems.extend(page.problems)
+        page = RenderEnv(path, first_line, kind, link_for)
+        html = self.markdown.render(text, page)
+        if report:
+            self.problems.extend(page.problems)
         self.memo.markdown[key] = (html, page.problems)
         return html
 
@@ -311,9 +322,8 @@ class SiteRenderer:
             for answer in meeting.answers:
                 key = question_key(answer.question)
                 asked.setdefault(key, answer.question)
-                page = RenderEnv(meeting.path, answer.line + 1, "meetings",
-                                 lambda k, i, m=meeting: None)
-                html = self.markdown.render(answer.text, page)
+                html = self.markdown_html(meeting.path, answer.text, answer.line + 1,
+                                          "meetings", Urls.base_for("questions/"), report=False)
                 answers.setdefault(key, []).append((meeting, self.views.meeting_link(meeting.id),
                                                     html))
         groups = []

@@ -126,7 +126,11 @@ def write_site(out: Path, files: Mapping[str, bytes]) -> int:
         elif out.exists():
             old = out.parent / f".{out.name}.{os.getpid()}.old.infoint-tmp"
             os.rename(out, old)
-            os.rename(fresh, out)
+            try:
+                os.rename(fresh, out)
+            except BaseException:
+                os.rename(old, out)  # put the previous site back before giving up
+                raise
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.rename(fresh, out)
