@@ -290,9 +290,8 @@ def board_groups(page: Page, board: str = ".fu-board") -> dict[str, list[str]]:
         """board => {
             const out = {};
             board.querySelectorAll('.fu-group[data-status]').forEach(g => {
-                out[g.dataset.status] = Array.from(
-                    g.querySelectorAll('.follow-up'), li => li.querySelector('.fu-title').textContent
-                        .replace(/\\s+/g, ' ').trim());
+                out[g.dataset.status] = Array.from(g.querySelectorAll('.follow-up'),
+                    li => li.querySelector('.fu-title').textContent.replace(/\\s+/g, ' ').trim());
             });
             return out;
         }""",
