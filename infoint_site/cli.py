@@ -239,6 +239,52 @@ def build(ctx: click.Context, today: Any, out: Path | None, strict: bool,
                f" {summary_of(result.problems)}")
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback exposes your journal.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in your browser.")
+@today_option
+@debug_option
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, open_browser: bool, today: Any) -> None:
+    """Preview the site: rebuild and reload the browser on every save (Ctrl-C stops)."""
+    import time
+
+    from .serve import Preview
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.secho(f"warning: --host {host} lets other machines on your network read your"
+                    " journal", fg="yellow", err=True)
+    day = _day(today)
+
+    def report(outcome: Any) -> None:
+        for problem in outcome.problems:
+            click.echo(_problem_err(problem), err=True)
+        stamp = time.strftime("%H:%M:%S")
+        click.echo(f"{stamp} {outcome.summary()}")
+
+    import signal
+
+    def stop_on_term(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt  # a service manager's stop is a Ctrl-C
+
+    signal.signal(signal.SIGTERM, stop_on_term)
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:  # started in the background
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    preview = Preview(_root(ctx), host, port, lambda: day, report)
+    try:
+        preview.start(open_browser)
+        click.echo(f"serving {preview.url} (Ctrl-C to stop)")
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.stop()
+    click.echo("stopped; the preview folder was removed")
+
+
 def _problem_err(problem: Any) -> str:
     from .terminal import problem_line
 

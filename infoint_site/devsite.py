@@ -1,0 +1,129 @@
+"""The site `serve` shows: rebuilt in memory after every change, swapped in whole.
+
+A `DevSite` keeps what one build can lend the next (parsed files by content, pages by
+context) and publishes each finished build as an immutable `Snapshot`: a request reads
+one snapshot from start to end, so it never sees a half-built site. A build with
+errors leaves the last good snapshot in place and records the problems instead.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .errors import InfointError
+from .loader import read_sources
+from .pipeline import ParseMemo, process
+from .problems import Problem, count, error, sort_problems
+from .render import RenderMemo, SiteRenderer
+from .theme import find_theme
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One finished build: every file of the site, and when each last changed."""
+
+    epoch: int
+    files: dict[str, bytes]
+    changed_at: dict[str, int] = field(default_factory=dict)
+    """Output path → the epoch of the build that last changed it."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    problems: list[Problem]
+    changed: list[str]
+    seconds: float
+    parsed: int = 0
+    rendered: int = 0
+
+    def summary(self) -> str:
+        ms = f"{self.seconds * 1000:.0f} ms"
+        if not self.ok:
+            errors = count(self.problems)[0]
+            return (f"build failed in {ms} ({errors} error{'s' * (errors != 1)}); still showing"
+                    " the last good site")
+        files = f"{len(self.changed)} file{'s' * (len(self.changed) != 1)} changed"
+        return (f"rebuilt in {ms}: {files} ({self.parsed} parsed,"
+                f" {self.rendered} pages rendered)")
+
+
+class DevSite:
+    """Builds the journal at `root` again and again, writing into `out` as it goes."""
+
+    def __init__(self, root: Path, out: Path, today: Callable[[], date | None] = lambda: None,
+                 ) -> None:
+        self.root = root
+        self.out = out
+        self.today = today
+        self.parse_memo = ParseMemo()
+        self.render_memo = RenderMemo()
+        self.snapshot = Snapshot(0, {})
+        self.problems: list[Problem] = []
+        """The problems of the latest build; errors among them mean it failed."""
+        self._lock = threading.Lock()
+
+    def forget_theme(self) -> None:
+        """Templates changed on disk: render everything again next time."""
+        self.render_memo.env = None
+
+    def rebuild(self) -> Outcome:
+        """Build once; never raises. A failed build keeps the previous snapshot."""
+        with self._lock:
+            started = time.perf_counter()
+            try:
+                return self._rebuild(started)
+            except InfointError as exc:
+                problem = error("infoint.yaml", 1, 1, "E001", str(exc))
+            except Exception as exc:  # the server must survive anything a build does
+                problem = error("(infoint-site)", 1, 1, "E000",
+                                f"internal error: {type(exc).__name__}: {exc}")
+            self.problems = [problem]
+            return Outcome(False, [problem], [], time.perf_counter() - started)
+
+    def _rebuild(self, started: float) -> Outcome:
+        loaded = process(read_sources(self.root), self.today(), memo=self.parse_memo)
+        problems = loaded.problems
+        if loaded.failed():
+            self.problems = problems
+            return Outcome(False, problems, [], time.perf_counter() - started,
+                           self.parse_memo.parsed)
+        theme = find_theme(self.root, loaded.journal.settings.theme)
+        rendered = SiteRenderer(loaded.analysis, theme, memo=self.render_memo).render()
+        problems = sort_problems([*problems, *rendered.problems])
+        if count(problems)[0]:
+            self.problems = problems
+            return Outcome(False, problems, [], time.perf_counter() - started,
+                           self.parse_memo.parsed, self.render_memo.rendered)
+        previous = self.snapshot
+        changed = [path for path, data in rendered.files.items()
+                   if previous.files.get(path) != data]
+        removed = [path for path in previous.files if path not in rendered.files]
+        self._write(changed, removed, rendered.files)
+        epoch = previous.epoch + 1
+        changed_at = {path: previous.changed_at.get(path, epoch) for path in rendered.files}
+        for path in [*changed, *removed]:
+            changed_at[path] = epoch
+        self.snapshot = Snapshot(epoch, rendered.files, changed_at)
+        self.problems = problems
+        return Outcome(True, problems, sorted([*changed, *removed]),
+                       time.perf_counter() - started, self.parse_memo.parsed,
+                       self.render_memo.rendered)
+
+    def _write(self, changed: list[str], removed: list[str], files: dict[str, bytes]) -> None:
+        """Mirror the build into the private folder, one atomic replace per file."""
+        to_write = changed if self.out.is_dir() else list(files)  # deleted under us: all again
+        for path in to_write:
+            target = self.out / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(files[path])
+            os.replace(temporary, target)
+        for path in removed:
+            (self.out / path).unlink(missing_ok=True)

@@ -1,0 +1,217 @@
+"""The HTTP side of `serve`: pages from the current snapshot, live reload over SSE.
+
+Safe on café Wi-Fi: it answers only requests addressed to localhost (against DNS
+rebinding), serves only files of the finished build (held in memory, so no path can
+reach the disk: ``..``, ``%2e%2e``, backslashes and symlinks all end in a 404), and
+injects its reload script before the page's last ``</body>``.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import socket
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from .devsite import DevSite, Snapshot
+from .errors import InfointError
+from .problems import Problem
+
+LIVE_PREFIX = "/__infoint/"
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+HEARTBEAT_SECONDS = 10.0
+
+
+class Hub:
+    """Wakes every open event stream when a build finishes or the server stops."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self.version = 0
+        self.closed = False
+
+    def notify(self) -> None:
+        with self._changed:
+            self.version += 1
+            self._changed.notify_all()
+
+    def wait(self, seen: int, timeout: float) -> int:
+        with self._changed:
+            self._changed.wait_for(lambda: self.version != seen or self.closed, timeout)
+            return self.version
+
+    def close(self) -> None:
+        with self._changed:
+            self.closed = True
+            self._changed.notify_all()
+
+
+class DevServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, host: str, port: int, site: DevSite, hub: Hub) -> None:
+        self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.site = site
+        self.hub = hub
+        self.allowed_hosts = set(LOOPBACK_HOSTS)
+        if host not in ("0.0.0.0", "::", ""):
+            self.allowed_hosts.add(host)
+        self.live_js = resources.files("infoint_site").joinpath("live.js").read_bytes()
+        try:
+            super().__init__((host, port), Handler)
+        except OSError as exc:
+            if exc.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
+                raise InfointError(f"port {port} on {host} is already in use; try"
+                                   f" --port {port + 1}") from None
+            raise InfointError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+def file_for(path: str) -> str | None:
+    """The site file a URL path names, or None for anything that could escape the site."""
+    decoded = unquote(path)
+    if "\\" in decoded or "\x00" in decoded or not decoded.startswith("/"):
+        return None
+    parts = decoded.split("/")[1:]
+    if any(part in (".", "..") for part in parts):
+        return None
+    rel = "/".join(parts)
+    return rel + "index.html" if rel == "" or rel.endswith("/") else rel
+
+
+def problem_lines(problems: list[Problem]) -> list[str]:
+    return [f"{p.path}:{p.line}: {p.message}" for p in problems if p.is_error]
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: DevServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # one line per rebuild is enough in a terminal
+
+    def _host_allowed(self) -> bool:
+        host = (self.headers.get("Host") or "").strip().lower()
+        if host.startswith("["):
+            name = host.split("]")[0] + "]"
+        else:
+            name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+        return name in self.server.allowed_hosts
+
+    def do_HEAD(self) -> None:
+        self._respond(head=True)
+
+    def do_GET(self) -> None:
+        self._respond(head=False)
+
+    def _respond(self, head: bool) -> None:
+        if not self._host_allowed():
+            self._send(HTTPStatus.FORBIDDEN, b"This server answers only to localhost.\n",
+                       "text/plain; charset=utf-8", head)
+            return
+        url = urlsplit(self.path)
+        if url.path == LIVE_PREFIX + "live.js":
+            self._send(HTTPStatus.OK, self.server.live_js, "text/javascript; charset=utf-8",
+                       head)
+            return
+        if url.path == LIVE_PREFIX + "events" and not head:
+            self._events(parse_qs(url.query))
+            return
+        snapshot = self.server.site.snapshot
+        rel = file_for(url.path)
+        if snapshot.epoch == 0:
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, self._waiting_page(rel or ""),
+                       "text/html; charset=utf-8", head)
+            return
+        data = snapshot.files.get(rel) if rel is not None else None
+        if data is None and rel is not None and snapshot.files.get(rel + "/index.html"):
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+            self.send_header("Location", url.path + "/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        status, page = HTTPStatus.OK, rel
+        if data is None or rel is None:
+            # A tab on a missing page reloads when a page appears at its address.
+            status, page = HTTPStatus.NOT_FOUND, rel or "404.html"
+            rel = "404.html"
+            data = snapshot.files.get(rel, b"<!doctype html><title>Not found</title></html>")
+        kind = mimetypes.guess_type(rel)[0] or "application/octet-stream"
+        if kind == "text/html":
+            data = self._inject(data, page, snapshot)
+            kind = "text/html; charset=utf-8"
+        elif kind.startswith("text/") or kind.endswith(("javascript", "json", "svg+xml")):
+            kind += "; charset=utf-8"
+        self._send(status, data, kind, head)
+
+    def _inject(self, page: bytes, rel: str, snapshot: Snapshot) -> bytes:
+        tag = (f'<script src="{LIVE_PREFIX}live.js" data-page="{rel}"'
+               f' data-epoch="{snapshot.epoch}"></script>').encode()
+        at = page.rfind(b"</body>")
+        return page + tag if at < 0 else page[:at] + tag + page[at:]
+
+    def _waiting_page(self, rel: str) -> bytes:
+        page = (b"<!doctype html><html><head><meta charset='utf-8'><title>Not built yet"
+                b"</title></head><body><h1>The journal has not built yet</h1><p>Fix the"
+                b" problems shown below and save: this page reloads by itself.</p></body></html>")
+        return self._inject(page, rel, Snapshot(0, {}))
+
+    def _send(self, status: HTTPStatus, data: bytes, kind: str, head: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.end_headers()
+        if not head:
+            self.wfile.write(data)
+
+    def _events(self, query: dict[str, list[str]]) -> None:
+        """A Server-Sent Events stream: reload when this page changed; show problems."""
+        page = (query.get("page") or ["index.html"])[0]
+        try:
+            seen_epoch = int((query.get("epoch") or ["0"])[0])
+        except ValueError:
+            seen_epoch = 0
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        hub, site = self.server.hub, self.server.site
+        version = -1
+        shown: list[str] | None = None
+        try:
+            while not hub.closed:
+                new_version = hub.wait(version, HEARTBEAT_SECONDS)
+                if hub.closed:
+                    break
+                if new_version == version:
+                    self.wfile.write(b": ping\n\n")
+                    self.wfile.flush()
+                    continue
+                version = new_version
+                snapshot = site.snapshot
+                lines = problem_lines(site.problems)
+                if lines != shown:
+                    event = "problems" if lines else "ok"
+                    self._event(event, json.dumps(lines))
+                    shown = lines
+                changed = snapshot.changed_at.get(page, 0 if page in snapshot.files else -1)
+                if changed > seen_epoch or (changed == -1 and seen_epoch == 0 and
+                                            snapshot.epoch > 0):
+                    self._event("reload", json.dumps({"epoch": snapshot.epoch}))
+                    seen_epoch = snapshot.epoch
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+            return
+
+    def _event(self, name: str, data: str) -> None:
+        self.wfile.write(f"event: {name}\ndata: {data}\n\n".encode())
+        self.wfile.flush()
