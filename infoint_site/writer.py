@@ -13,6 +13,7 @@ import ctypes
 import ctypes.util
 import json
 import os
+import re
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,6 +26,10 @@ MARKER = ".infoint-site"
 
 class UnsafeOutput(InfointError):
     """The output folder is somewhere a build must not replace."""
+
+
+class WriteFailed(InfointError):
+    """The disk refused the new site (full, read-only, permissions); the old one stands."""
 
 
 def marker_bytes(files: Mapping[str, bytes]) -> bytes:
@@ -96,17 +101,42 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def _clean_leftovers(out: Path) -> None:
-    """Remove half-written folders a killed build left beside the output."""
-    for stale in out.parent.glob(f".{out.name}.*.infoint-tmp"):
-        shutil.rmtree(stale, ignore_errors=True)
+def _leftovers(out: Path, kind: str) -> list[Path]:
+    """This output's temporary folders of `kind` (new or old), oldest first."""
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.[0-9]+\.{kind}\.infoint-tmp")
+    found = [p for p in out.parent.iterdir() if pattern.fullmatch(p.name)]
+    return sorted(found, key=lambda p: p.lstat().st_mtime)
+
+
+def _recover(out: Path) -> None:
+    """Undo what a killed build left: the previous site back in place, half-written
+    folders removed."""
+    old = _leftovers(out, "old")
+    if old and not out.exists():  # killed between moving the old site away and the new in
+        os.rename(old.pop(), out)
+    for stale in [*old, *_leftovers(out, "new")]:
+        if stale.is_symlink():
+            stale.unlink()
+        else:
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def write_site(out: Path, files: Mapping[str, bytes]) -> int:
     """Replace the site at `out` with `files` in one step; the number of bytes written."""
     out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _clean_leftovers(out)
+    if out.is_symlink():  # publish into the folder the link points at; keep the link
+        out = out.resolve()
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _recover(out)
+        return _write(out, files)
+    except OSError as exc:
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        raise WriteFailed(f"could not write the site into {out}: {exc.strerror or exc}{where};"
+                          " the previous site was left as it was") from exc
+
+
+def _write(out: Path, files: Mapping[str, bytes]) -> int:
     fresh = out.parent / f".{out.name}.{os.getpid()}.new.infoint-tmp"
     shutil.rmtree(fresh, ignore_errors=True)
     total = 0

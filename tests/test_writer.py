@@ -284,11 +284,6 @@ def test_rebuild_into_the_default_output_setting(journal: Path) -> None:
     assert temp_folders(journal) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "write_site swaps `out` itself, not the folder it resolves to: a symlinked output"
-    " (public -> /srv/journal) is replaced by a real folder, the linked folder keeps the old"
-    " site, and the link is left behind as .<name>.<pid>.new.infoint-tmp, which"
-    " _clean_leftovers cannot remove (rmtree refuses a symlink, errors ignored)"))
 def test_a_symlinked_output_folder_stays_a_link_to_the_new_site(
         tmp_path: Path, journal: Path, old_site: Path) -> None:
     link = tmp_path / "public"
@@ -357,10 +352,6 @@ def test_a_write_failure_leaves_the_old_site_whole(
     assert (old_site / "contacts/kim-park/index.html").is_file()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "an OSError while writing the site (disk full, permission denied) reaches cli._Group as"
-    " a plain exception, so the user reads 'internal error: OSError … please report it'"
-    " about a temporary path, instead of a one-line message about the output folder"))
 def test_a_write_failure_is_reported_as_such_not_as_an_internal_error(
         tmp_path: Path, journal: Path, old_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(writer, "open", DiskFullAfter(3), raising=False)
@@ -373,10 +364,7 @@ def test_a_write_failure_is_reported_as_such_not_as_an_internal_error(
 
 @pytest.mark.parametrize("failing_call", [
     1,
-    pytest.param(2, marks=pytest.mark.xfail(strict=True, reason=(
-        "writer.write_site fallback: when the second os.rename (new site into place) fails,"
-        " the previous site stays in .site.<pid>.old.infoint-tmp and is not moved back,"
-        " so the output folder is gone"))),
+    2,
 ])
 def test_a_failed_swap_leaves_the_old_site_whole(
         tmp_path: Path, journal: Path, old_site: Path, monkeypatch: pytest.MonkeyPatch,
@@ -397,7 +385,7 @@ def test_a_failed_swap_leaves_the_old_site_whole(
     result = build(journal, old_site)
     monkeypatch.undo()
     assert result.exit_code == 1
-    assert len(calls) == failing_call
+    assert len(calls) >= failing_call  # the fallback may move the old site back
     assert "Input/output error" in result.stderr
     assert snapshot(old_site) == before
     assert temp_folders(tmp_path) == []
