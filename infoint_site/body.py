@@ -15,6 +15,43 @@ _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*$")
 _NOT_PARAGRAPH = re.compile(r" {0,3}([-*+>]|[0-9]{1,9}[.)])(\s|$)| {4}|\t")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _QUESTION = re.compile(r"q\s*:\s*(.+)", re.IGNORECASE)
+_CODE_SPAN = re.compile(r"(`+).+?\1")
+_LINK = re.compile(r"(!?)\[(?:[^\[\]\\]|\\.)*\]\(\s*<?([^\s)>]+)>?")
+_JOURNAL_LINK = re.compile(
+    r"(?:\.\./|\./)*(?:(contacts|meetings|companies)/)?([^/]+)\.md(#.*)?")
+_REMOTE = re.compile(r"(?i)(https?:)?//")
+_SINGULAR = {"contacts": "contact", "meetings": "meeting", "companies": "company"}
+
+
+def journal_link(href: str, kind: str) -> tuple[str, str, str] | None:
+    """(kind, id, fragment) when `href`, written in a file of `kind`, names a journal file."""
+    match = _JOURNAL_LINK.fullmatch(href)
+    if match is None or re.match(r"(?i)[a-z][a-z0-9+.-]*:", href):
+        return None
+    return match.group(1) or kind, match.group(2), match.group(3) or ""
+
+
+def is_remote(src: str) -> bool:
+    return bool(_REMOTE.match(src))
+
+
+def remote_image_message(src: str) -> str:
+    return (f"remote image {src} is shown as a link: loading it would tell its host who reads"
+            " your journal")
+
+
+def missing_link_message(href: str, kind: str) -> str:
+    return f"link to {href}: there is no such {_SINGULAR.get(kind, kind)} in the journal"
+
+
+@dataclass(frozen=True, slots=True)
+class NoteLink:
+    """A Markdown link or image in a body, as written."""
+
+    target: str
+    line: int
+    """The line in the file."""
+    image: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +70,7 @@ class BodyFacts:
     answers: tuple[Answer, ...]
     has_evaluation: bool
     headings: tuple[str, ...]
+    links: tuple[NoteLink, ...] = ()
 
 
 def question_key(question: str) -> str:
@@ -43,7 +81,8 @@ def question_key(question: str) -> str:
 def scan_body(body: str, first_line: int) -> BodyFacts:
     """The answers, headings and evaluation of a body that starts at file line `first_line`."""
     lines = body.split("\n")
-    headings: list[tuple[int, int, str]] = []  # (index, level, text)
+    headings: list[tuple[int, int, str, int]] = []  # (index, level, text, last line index)
+    links: list[NoteLink] = []
     fence: str | None = None
     for i, line in enumerate(lines):
         fence_match = _FENCE.match(line)
@@ -56,9 +95,12 @@ def scan_body(body: str, first_line: int) -> BodyFacts:
             continue
         if fence is not None:
             continue
+        if "](" in line:
+            for link in _LINK.finditer(_CODE_SPAN.sub("", line)):
+                links.append(NoteLink(link.group(2), first_line + i, link.group(1) == "!"))
         match = _HEADING.match(line)
         if match:
-            headings.append((i, len(match.group(1)), (match.group(2) or "").strip()))
+            headings.append((i, len(match.group(1)), (match.group(2) or "").strip(), i))
             continue
         # A Setext heading: a line of text underlined with === (level 1) or --- (level 2).
         starts_paragraph = i == 0 or not lines[i - 1].strip() or (
@@ -66,21 +108,22 @@ def scan_body(body: str, first_line: int) -> BodyFacts:
         if (starts_paragraph and line.strip() and i + 1 < len(lines)
                 and _SETEXT.match(lines[i + 1]) and not _NOT_PARAGRAPH.match(line)):
             level = 1 if lines[i + 1].strip()[0] == "=" else 2
-            headings.append((i, level, line.strip()))
+            headings.append((i, level, line.strip(), i + 1))
 
     answers: list[Answer] = []
     has_evaluation = False
-    for n, (index, level, text) in enumerate(headings):
+    for n, (index, level, text, last) in enumerate(headings):
         if question_key(text) == "evaluation":
             has_evaluation = True
         question = _QUESTION.fullmatch(text)
         if question is None:
             continue
         end = len(lines)
-        for later_index, later_level, _ in headings[n + 1 :]:
+        for later_index, later_level, _, _ in headings[n + 1 :]:
             if later_level <= level:
                 end = later_index
                 break
-        answer = "\n".join(lines[index + 1 : end]).strip()
+        answer = "\n".join(lines[last + 1 : end]).strip()
         answers.append(Answer(question.group(1).strip(), answer, first_line + index))
-    return BodyFacts(tuple(answers), has_evaluation, tuple(t for _, _, t in headings))
+    return BodyFacts(tuple(answers), has_evaluation, tuple(h[2] for h in headings),
+                     tuple(links))

@@ -97,13 +97,14 @@ def main(ctx: click.Context, root: Path | None) -> None:
 
 
 @main.command()
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), required=False)
 @click.option("--owner", default="", help="Your name, for the site's header.")
 @click.option("--timezone", default="Europe/London", show_default=True,
               help="Your IANA time zone.")
 @debug_option
-def init(folder: Path, owner: str, timezone: str) -> None:
-    """Start a new journal in FOLDER (new or empty) with settings and examples."""
+@click.pass_context
+def init(ctx: click.Context, folder: Path | None, owner: str, timezone: str) -> None:
+    """Start a new journal in FOLDER (new or empty; default: --root or here)."""
     from .clock import today_in
     from .scaffold import init_journal
     from .settings import _known_timezone
@@ -111,6 +112,7 @@ def init(folder: Path, owner: str, timezone: str) -> None:
     if not _known_timezone(timezone):
         raise InfointError(f"--timezone: expected an IANA time zone like Europe/London,"
                            f" got '{timezone}'")
+    folder = folder if folder is not None else _root(ctx)
     created = init_journal(folder, today_in(timezone), owner, timezone)
     for path in created:
         click.echo(f"  created {path}")

@@ -40,6 +40,8 @@ class Sources:
     files: tuple[SourceFile, ...]
     """Sorted by path."""
     problems: tuple[Problem, ...]
+    themes: tuple[str, ...] = ()
+    """The journal's own theme folders (``themes/<name>/``)."""
 
 
 def _reason(exc: OSError) -> str:
@@ -153,4 +155,7 @@ def read_sources(root: Path) -> Sources:
     for kind in KINDS:
         files.extend(_walk(root, real_root, kind, problems))
     files.sort(key=lambda f: f.path)
-    return Sources(root, settings, tuple(files), tuple(problems))
+    themes_dir = root / "themes"
+    themes = tuple(sorted(p.name for p in themes_dir.iterdir() if p.is_dir())) \
+        if themes_dir.is_dir() else ()
+    return Sources(root, settings, tuple(files), tuple(problems), themes)

@@ -22,13 +22,10 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
+from .body import is_remote, journal_link, missing_link_message, remote_image_message
 from .problems import Problem, warning
 
 _SAFE_LINK = re.compile(r"(?i)(https?:|mailto:|tel:|#|\.{0,2}/|[^:/?#]+(?:[/?#]|$))")
-_JOURNAL_LINK = re.compile(r"(?:\.\./|\./)*(?:(contacts|meetings|companies)/)?([^/]+)\.md(#.*)?")
-
-
-_SINGULAR = {"contacts": "contact", "meetings": "meeting", "companies": "company"}
 
 
 def _validate_link(url: str) -> bool:
@@ -71,12 +68,9 @@ def _image(self: Any, tokens: list[Token], idx: int, options: Any, md_env: dict)
     token = tokens[idx]
     src = str(token.attrGet("src") or "")
     alt = escapeHtml(self.renderInlineAsText(token.children or [], options, md_env) or src)
-    if re.match(r"(?i)(https?:)?//", src):
-        env.problems.append(warning(
-            env.path, _line(tokens, idx, env), 1, "W601",
-            f"remote image {src} is shown as a link: loading it would tell its host who reads"
-            " your journal",
-        ))
+    if is_remote(src):
+        env.problems.append(warning(env.path, _line(tokens, idx, env), 1, "W601",
+                                    remote_image_message(src)))
         return f'<a class="remote-image" href="{escapeHtml(src)}">{alt} (image)</a>'
     return f'<span class="image-alt">{alt}</span>'
 
@@ -98,17 +92,15 @@ class Markdown:
         env: RenderEnv = md_env["page"]
         token = tokens[idx]
         href = str(token.attrGet("href") or "")
-        match = _JOURNAL_LINK.fullmatch(href)
-        if match and not re.match(r"(?i)[a-z]+:", href):
-            kind = match.group(1) or env.kind
-            target = env.link_for(kind, match.group(2))
+        found = journal_link(href, env.kind)
+        if found is not None:
+            kind, target_id, fragment = found
+            target = env.link_for(kind, target_id)
             if target is None:
-                env.problems.append(warning(
-                    env.path, _line(tokens, idx, env), 1, "W602",
-                    f"link to {href}: there is no such {_SINGULAR.get(kind, kind)} in the journal",
-                ))
+                env.problems.append(warning(env.path, _line(tokens, idx, env), 1, "W602",
+                                            missing_link_message(href, kind)))
                 return '<a class="broken-link" title="no such page">'
-            token.attrSet("href", target + (match.group(3) or ""))
+            token.attrSet("href", target + fragment)
         return self.renderToken(tokens, idx, options, md_env)
 
     def render(self, text: str, env: RenderEnv) -> str:

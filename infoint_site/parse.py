@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .body import scan_body
+from .body import is_remote, remote_image_message, scan_body
 from .frontmatter import parse_front_matter
-from .problems import Problem
+from .problems import Problem, warning
 from .records import Company, Contact, Meeting, Record
 from .schema import COMPANY_FIELDS, CONTACT_FIELDS, MEETING_FIELDS, convert_record_fields
 
@@ -34,8 +34,12 @@ def parse_file(kind: str, path: str, data: bytes) -> tuple[Record | None, list[P
     node, parts, problems = parse_front_matter(path, data)
     if node is None or parts is None:
         return None, problems
+    facts = scan_body(parts.body, parts.body_line)
+    for link in facts.links:
+        if link.image and is_remote(link.target):
+            problems.append(warning(path, link.line, 1, "W601", remote_image_message(link.target)))
     common: dict[str, Any] = {"id": record_id(path), "path": path, "body": parts.body,
-                              "body_line": parts.body_line}
+                              "body_line": parts.body_line, "links": facts.links}
     if kind == "contacts":
         values, positions = convert_record_fields(path, node, CONTACT_FIELDS, problems)
         if "name" not in values:
@@ -55,7 +59,6 @@ def parse_file(kind: str, path: str, data: bytes) -> tuple[Record | None, list[P
     for i in range(len(contacts)):
         if f"contact.{i}" not in positions and "contact" in positions:
             positions[f"contact.{i}"] = positions["contact"]
-    facts = scan_body(parts.body, parts.body_line)
     if facts.has_evaluation and not values.get("evaluated"):
         values["evaluated"] = True
     meeting = Meeting(

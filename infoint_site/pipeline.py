@@ -81,7 +81,7 @@ def process(sources: Sources, today: date | None = None,
     if memo is not None:
         memo.parsed = 0
         memo.forget_missing(sources)
-    settings, problems = parse_settings(sources.settings)
+    settings, problems = parse_settings(sources.settings, sources.themes)
     problems = [*sources.problems, *problems]
     records: list[Record] = []
     unreadable: list[str] = []

@@ -12,7 +12,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date, time
 
-from .body import Answer
+from .body import Answer, NoteLink
 from .durations import Duration
 
 Done = date | bool
@@ -71,6 +71,8 @@ class Contact:
     follow_ups: tuple[FollowUpItem, ...] = ()
     body: str = ""
     body_line: int = 1
+    links: tuple[NoteLink, ...] = ()
+    """Links and images written in the body, for checks."""
     positions: dict[str, Position] = dataclasses.field(default_factory=dict, compare=False)
 
 
@@ -107,6 +109,8 @@ class Meeting:
     body: str = ""
     body_line: int = 1
     answers: tuple[Answer, ...] = ()
+    links: tuple[NoteLink, ...] = ()
+    """Links and images written in the body, for checks."""
     positions: dict[str, Position] = dataclasses.field(default_factory=dict, compare=False)
 
 
@@ -122,6 +126,8 @@ class Company:
     tags: tuple[str, ...] = ()
     body: str = ""
     body_line: int = 1
+    links: tuple[NoteLink, ...] = ()
+    """Links and images written in the body, for checks."""
     positions: dict[str, Position] = dataclasses.field(default_factory=dict, compare=False)
 
 

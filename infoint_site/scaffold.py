@@ -52,7 +52,7 @@ def contact_template(name: str, referred_by: str | None = None,
     lines = [
         "---",
         f"name: {yaml_text(name)}",
-        f"company: {yaml_text(company) if company else ''}",
+        f"company: {yaml_text(company)}" if company else "company:",
         "role:",
         "field:",
         "tags: []",

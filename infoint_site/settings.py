@@ -138,6 +138,8 @@ def _questions(path: str, node: Any, problems: list[Problem]) -> dict[str, tuple
         questions = [item for item in ([value] if isinstance(value, y.Scalar) else value.items)]
         texts = []
         for item in questions:
+            if isinstance(item, y.Scalar) and (item.is_null or not item.value.strip()):
+                continue
             if not isinstance(item, y.Scalar):
                 problems.append(error(path, item.line, item.col, "E202",
                                       f"questions.{key.value}: expected a question as text"))
@@ -159,8 +161,13 @@ def _known_timezone(name: str) -> bool:
     return True
 
 
-def parse_settings(data: bytes | None) -> tuple[Settings, list[Problem]]:
-    """Settings from the bytes of ``infoint.yaml`` (None: the file is absent)."""
+def parse_settings(data: bytes | None,
+                   themes: tuple[str, ...] | None = None) -> tuple[Settings, list[Problem]]:
+    """Settings from the bytes of ``infoint.yaml`` (None: the file is absent).
+
+    `themes` names the journal's own theme folders; given, ``theme`` must be one of
+    them or ``default``.
+    """
     path = SETTINGS_FILE
     if data is None:
         return Settings(), []
@@ -204,6 +211,13 @@ def parse_settings(data: bytes | None) -> tuple[Settings, list[Problem]]:
         problems.append(error(path, line, col, "E204",
                               f"timezone: expected {_Timezone.expected}, got '{timezone}'"))
         values.pop("timezone")
+    theme = values.get("theme")
+    if theme is not None and themes is not None and theme != "default" and theme not in themes:
+        line, col = positions["theme"]
+        problems.append(error(path, line, col, "E204",
+                              f"theme: no folder themes/{theme}{did_you_mean(theme, themes)};"
+                              " use default or create it"))
+        values.pop("theme")
     output = values.get("output")
     if output is not None and (not output.strip() or output.strip() in (".", "./")):
         line, col = positions["output"]

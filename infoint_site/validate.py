@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from .analysis import Analysis
+from .body import journal_link, missing_link_message
 from .journal import name_index, resolve_person
 from .problems import Problem, error, shorten, warning
 from .records import Contact, Meeting
@@ -84,8 +85,9 @@ def referral_mismatches(analysis: Analysis) -> Iterator[Problem]:
                                   f"referrals: no contact '{shorten(person)}'{hint}"
                                   " (kept as a name)")
                 continue
-            if cid in meeting.contacts:
-                continue
+            if cid in meeting.contacts or any(
+                    cid in analysis.forest.chains[c] for c in meeting.contacts if c in contacts):
+                continue  # themselves, or someone above them in their own chain
             referrer = contacts[cid].referred_by
             if referrer not in meeting.contacts:
                 said = f"referred_by: {referrer}" if referrer else "no referred_by"
@@ -121,12 +123,27 @@ def company_typos(analysis: Analysis) -> Iterator[Problem]:
                           f"company: no company file '{company}'{hint} (kept as a name)")
 
 
+def broken_note_links(analysis: Analysis) -> Iterator[Problem]:
+    """A link in a note to a journal file that does not exist (``../contacts/x.md``)."""
+    journal = analysis.journal
+    tables = {"contacts": journal.contacts, "meetings": journal.meetings,
+              "companies": journal.companies}
+    for kind, table in tables.items():
+        for record in table.values():
+            for link in record.links:
+                found = journal_link(link.target, kind) if not link.image else None
+                if found is not None and found[1] not in tables.get(found[0], {}):
+                    yield warning(record.path, link.line, 1, "W602",
+                                  missing_link_message(link.target, found[0]))
+
+
 VALIDATORS: tuple[Callable[[Analysis], Iterator[Problem]], ...] = (
     unknown_references,
     referral_cycles,
     referral_mismatches,
     stale_schedules,
     company_typos,
+    broken_note_links,
 )
 
 

@@ -626,7 +626,7 @@ def test_a_missing_theme_stops_the_build(tmp_path: Path) -> None:
     out = tmp_path / "site"
     result = build(root, out)
     assert result.exit_code == 1
-    assert "theme 'mine' not found" in result.stderr
+    assert "theme: no folder themes/mine" in result.stderr
     assert "themes/mine" in result.stderr
     assert "Traceback" not in result.output
     assert not out.exists()
