@@ -29,34 +29,33 @@ def _text(x: float, y: float, text: str, css: str = "", anchor: str = "start") -
             f"{escape(text)}</text>")
 
 
-def hbars(bars: Sequence[Bar], title: str, value_format: str = "{:g}",
-          width: int = 560) -> Markup:
-    """A horizontal bar chart: one labelled row per bar, lengths proportional."""
-    label_w, row_h, pad = 170, 30, 8
-    longest = max((len(value_format.format(b.value) + b.note) for b in bars), default=4)
-    track = width - label_w - 16 - 8 * (longest + 1)
+def hbars(bars: Sequence[Bar], title: str, value_format: str = "{:g}") -> Markup:
+    """A horizontal bar chart: a row per bar, an inline SVG bar between HTML labels.
+
+    Labels stay text of the page, so they keep their size on any screen while the bars
+    stretch to fit.
+    """
     top = max((b.value for b in bars), default=0) or 1
-    height = len(bars) * row_h + pad
-    parts = [f'<svg class="chart hbars" viewBox="0 0 {width} {height}" width="{width}"'
-             f' height="{height}" role="img" aria-label="{escape(title)}">',
-             f"<title>{escape(title)}</title>"]
-    for i, bar in enumerate(bars):
-        y = pad + i * row_h
-        length = max(track * bar.value / top, 2 if bar.value else 0)
-        row = [
-            _text(label_w - 8, y + 15, bar.label, "label", "end"),
-            f'<rect x="{label_w}" y="{y + 3}" width="{length:.1f}" height="{row_h - 12}"'
-            f' rx="3" class="bar {escape(bar.css)}"/>',
-            _text(label_w + length + 6, y + 15,
-                  (value_format.format(bar.value) + (f" {bar.note}" if bar.note else "")),
-                  "value"),
-        ]
+    rows = []
+    for bar in bars:
+        length = 100 * bar.value / top
+        if bar.value:
+            length = max(length, 0.8)
+        value = value_format.format(bar.value) + (f" {bar.note}" if bar.note else "")
+        inner = (
+            f'<span class="label">{escape(bar.label)}</span>'
+            f'<svg class="hbar" viewBox="0 0 100 10" preserveAspectRatio="none"'
+            f' aria-hidden="true" focusable="false"><rect class="track" width="100"'
+            f' height="10"/><rect class="bar {escape(bar.css)}" width="{length:.2f}"'
+            f' height="10"/></svg><span class="value">{escape(value)}</span>'
+        )
         if bar.href:
-            parts.append(f'<a href="{escape(bar.href)}">{"".join(row)}</a>')
+            rows.append(f'<a class="hbar-row" href="{escape(bar.href)}">{inner}</a>')
         else:
-            parts.extend(row)
-    parts.append("</svg>")
-    return Markup("".join(parts))
+            rows.append(f'<div class="hbar-row">{inner}</div>')
+    return Markup(f'<figure class="chart hbars" aria-label="{escape(title)}">'
+                  f'<figcaption class="visually-hidden">{escape(title)}</figcaption>'
+                  f'{"".join(rows)}</figure>')
 
 
 def columns(series: Sequence[tuple[str, Mapping[str, int]]], keys: Sequence[tuple[str, str]],

@@ -55,6 +55,12 @@
         var empty = group.querySelector(".empty");
         if (empty) empty.hidden = n > 0;
       });
+      var headline = document.querySelector("[data-overdue-count]");
+      if (headline && groups.overdue) {
+        var overdue = groups.overdue.querySelectorAll(".follow-up").length;
+        headline.querySelector("dd").textContent = String(overdue);
+        headline.classList.toggle("alert", overdue > 0);
+      }
       var note = board.querySelector(".resort-note");
       if (note && today !== built) {
         note.hidden = false;
