@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from .analysis import Analysis
 from .body import question_key
@@ -199,7 +200,7 @@ class SiteRenderer:
         yield self.referrals_page()
         yield self.questions_page()
         yield self.stats_page()
-        yield self._page("search/", "search.html")
+        yield self._page("search/", "search.html", search_index=self.search_index())
         # Served for any missing path, so its links start at the site root.
         yield self._page("404.html", "404.html", base="/")
 
@@ -428,7 +429,12 @@ class SiteRenderer:
                           if p.referred_by],
         }
 
-    def search_index(self) -> bytes:
+    def search_index(self) -> Markup:
+        """The search entries as JSON for a non-executable data block in the search page.
+
+        Inside the page (not a script file of its own) it is encrypted with the page and
+        works from disk; ``<`` is escaped so the data can never close its element.
+        """
         entries = []
         for cid, c in self.journal.contacts.items():
             company = self.views.company_link(c.company)
@@ -454,14 +460,13 @@ class SiteRenderer:
                                plain_text(co.body)[:4000])),
             })
         data = json.dumps(entries, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-        return f"window.INFOINT_SEARCH={data};\n".encode()
+        return Markup(data.replace("<", "\\u003c"))
 
     def render(self) -> Rendered:
         """Every file of the site."""
         files: dict[str, bytes] = {}
         for path, data in self.pages():
             files[path] = data
-        files["assets/search-index.js"] = self.search_index()
         for path, source in self.theme.static_files().items():
             files[path] = source.read_bytes()
         files["robots.txt"] = ROBOTS.encode()

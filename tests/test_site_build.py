@@ -198,7 +198,7 @@ COMMON_FILES = (
     "index.html", "follow-ups/index.html", "contacts/index.html", "meetings/index.html",
     "companies/index.html", "referrals/index.html", "questions/index.html",
     "stats/index.html", "search/index.html", "404.html", "robots.txt",
-    "assets/style.css", "assets/site.js", "assets/search-index.js",
+    "assets/style.css", "assets/site.js",
 )
 
 
@@ -567,10 +567,11 @@ def test_the_link_checker_finds_a_broken_link(tmp_path: Path,
 
 def test_search_index_points_at_existing_pages(example_site: tuple[Path, Result]) -> None:
     out, _ = example_site
-    script = (out / "assets/search-index.js").read_text(encoding="utf-8")
-    prefix = "window.INFOINT_SEARCH="
-    assert script.startswith(prefix)
-    entries = json.loads(script[len(prefix):].rstrip().rstrip(";"))
+    page = (out / "search/index.html").read_text(encoding="utf-8")
+    block = re.search(r'<script type="application/json" id="search-index">(.*?)</script>',
+                      page, re.S)
+    assert block is not None
+    entries = json.loads(block.group(1))
     assert {e["k"] for e in entries} == {"contact", "meeting", "company"}
     for entry in entries:
         assert (out / unquote(entry["u"]) / "index.html").is_file(), entry["u"]

@@ -119,7 +119,8 @@
     apply();
   }
 
-  /* Search: the index is a script beside the page, so it works offline and from disk. */
+  /* Search: the index is a data block inside the search page, so it works offline,
+     from disk, and encrypted with the page. */
   function setupSearch(form) {
     var input = form.querySelector("input");
     var list = document.getElementById("search-results");
@@ -154,8 +155,10 @@
       return (start ? "…" : "") + text.slice(start, at + 100) + "…";
     }
 
+    var data = document.getElementById("search-index");
+    var index = data ? JSON.parse(data.textContent) : [];
+
     function run() {
-      var index = window.INFOINT_SEARCH || [];
       var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
       list.textContent = "";
       if (!words.length) { status.textContent = "Type to search."; return; }
@@ -188,8 +191,7 @@
     }
     input.addEventListener("input", run);
     form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
-    if (window.INFOINT_SEARCH) run();
-    else window.addEventListener("load", run);
+    run();
   }
 
   function ready() {
