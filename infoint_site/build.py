@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .encrypt import check_password, site_key
 from .errors import JournalInvalid
 from .pipeline import Loaded, load_journal
+from .privacy import PrivacyReport, privacy_report
 from .problems import Problem, count, sort_problems, summary
 from .render import SiteRenderer
 from .theme import find_theme
+from .urls import OpaqueUrls, Urls
 from .writer import check_output, write_site
 
 
@@ -29,6 +32,7 @@ class BuildResult:
     seconds: float
     problems: list[Problem]
     loaded: Loaded
+    privacy: PrivacyReport
 
 
 def output_folder(root: Path, configured: str, out: Path | None) -> Path:
@@ -37,8 +41,12 @@ def output_folder(root: Path, configured: str, out: Path | None) -> Path:
 
 
 def build_site(root: Path | str, today: date | None = None, out: Path | None = None,
-               strict: bool = False) -> BuildResult:
-    """Build the journal at `root` into its output folder; raise `JournalInvalid` on errors."""
+               strict: bool = False, password: str | None = None) -> BuildResult:
+    """Build the journal at `root` into its output folder; raise `JournalInvalid` on errors.
+
+    With ``privacy.encrypt`` on, `password` (from INFOINT_PASSWORD) encrypts every page;
+    a missing or short one stops the build before anything is written.
+    """
     started = time.perf_counter()
     root = Path(root)
     loaded = load_journal(root, today)
@@ -46,16 +54,22 @@ def build_site(root: Path | str, today: date | None = None, out: Path | None = N
     if loaded.failed(strict):
         raise JournalInvalid(_failure(loaded.problems, strict), loaded.problems)
     check_output(root, target)
-    theme = find_theme(root, loaded.journal.settings.theme)
-    rendered = SiteRenderer(loaded.analysis, theme).render()
+    settings = loaded.journal.settings
+    key = site_key(check_password(password)) if settings.privacy.encrypt else None
+    theme = find_theme(root, settings.theme)
+    urls = OpaqueUrls(key.path_key) if key else Urls()
+    renderer = SiteRenderer(loaded.analysis, theme, urls=urls, encrypted=key is not None)
+    rendered = renderer.render()
     problems = sort_problems([*loaded.problems, *rendered.problems])
     errors, warnings = count(problems)
     if errors or (strict and warnings):
         raise JournalInvalid(_failure(problems, strict), problems)
+    report = privacy_report(renderer.journal, rendered.files, encrypted=key is not None)
+    if key is not None:
+        rendered = renderer.seal(rendered, key)
     written = write_site(target, rendered.files)
-    pages = sum(1 for path in rendered.files if path.endswith(".html"))
-    return BuildResult(target, pages, len(rendered.files) + 1, written,
-                       time.perf_counter() - started, problems, loaded)
+    return BuildResult(target, report.pages, len(rendered.files) + 1, written,
+                       time.perf_counter() - started, problems, loaded, report)
 
 
 def _failure(problems: list[Problem], strict: bool) -> str:

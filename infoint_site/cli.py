@@ -225,17 +225,25 @@ def _report_problems(loaded: Any) -> None:
 def build(ctx: click.Context, today: Any, out: Path | None, strict: bool,
           no_cache: bool) -> None:
     """Validate the journal and build the private site (the previous site stays on errors)."""
+    import os
+
     from .build import build_site
+    from .encrypt import PASSWORD_VARIABLE
     from .errors import JournalInvalid
 
     try:
-        result = build_site(_root(ctx), _day(today), out, strict)
+        result = build_site(_root(ctx), _day(today), out, strict,
+                            password=os.environ.get(PASSWORD_VARIABLE))
     except JournalInvalid as exc:
         for problem in exc.problems:
             click.echo(_problem_err(problem), err=True)
         raise
     for problem in result.problems:
         click.echo(_problem_err(problem), err=True)
+    advice = result.privacy.warning()
+    if advice:
+        click.secho(f"warning: {advice}", fg="yellow", err=True)
+    click.echo(result.privacy.summary(), err=True)
     click.echo(f"built {result.pages} pages ({result.files} files, {result.bytes / 1024:.0f} KiB)"
                f" into {result.out} in {result.seconds:.2f} s;"
                f" {summary_of(result.problems)}")

@@ -18,6 +18,8 @@ from markupsafe import Markup
 
 from .analysis import Analysis
 from .body import question_key
+from .encrypt import SiteKey, seal_site
+from .headers import headers_file
 from .markdown import Markdown, RenderEnv, plain_text
 from .problems import Problem
 from .questions import group_title, question_bank
@@ -94,7 +96,7 @@ class SiteRenderer:
     """Renders every page of one analysis with one theme."""
 
     def __init__(self, analysis: Analysis, theme: Theme, urls: Urls | None = None,
-                 memo: RenderMemo | None = None) -> None:
+                 memo: RenderMemo | None = None, encrypted: bool = False) -> None:
         settings = analysis.journal.settings
         journal = redact(analysis.journal, settings.privacy.hide_fields)
         self.analysis = analysis if journal is analysis.journal else \
@@ -103,10 +105,11 @@ class SiteRenderer:
         self.settings = settings
         self.theme = theme
         self.urls = urls or Urls()
+        self.encrypted = encrypted
         self.views = Views(self.analysis, self.urls, settings.owner)
         self.markdown = Markdown()
         self.memo = memo if memo is not None else RenderMemo()
-        global_key = (repr(settings), analysis.today, theme.folders)
+        global_key = (repr(settings), analysis.today, theme.folders, encrypted, type(self.urls))
         if self.memo.env is None or self.memo.global_key != global_key:
             self.memo.env = theme.environment()
             self.memo.global_key = global_key
@@ -187,6 +190,7 @@ class SiteRenderer:
             "short_date": short_date,
             "analysis": self.analysis,
             "journal": self.journal,
+            "encrypted": self.encrypted,
         }
 
     # -- pages -------------------------------------------------------------------
@@ -470,7 +474,14 @@ class SiteRenderer:
         for path, source in self.theme.static_files().items():
             files[path] = source.read_bytes()
         files["robots.txt"] = ROBOTS.encode()
+        files["_headers"] = headers_file()
         return Rendered(dict(sorted(files.items())), self.problems)
+
+    def seal(self, rendered: Rendered, key: SiteKey) -> Rendered:
+        """The same site with every page encrypted (see `encrypt`)."""
+        template = self.env.get_template("locked.html")
+        files = seal_site(rendered.files, key, lambda context: template.render(**context))
+        return Rendered(files, rendered.problems)
 
 
 def _tree_events(roots: list[str], forest: Any) -> list[tuple[str, str]]:

@@ -44,3 +44,24 @@ class Urls:
     def base_for(url: str) -> str:
         """The relative prefix from the page at `url` back to the site root."""
         return "../" * url.count("/")
+
+
+class OpaqueUrls(Urls):
+    """Record pages at addresses derived from a key: no id appears in any URL."""
+
+    def __init__(self, path_key: bytes) -> None:
+        self.path_key = path_key
+
+    def _opaque(self, kind: str, record_id: str) -> str:
+        from .encrypt import opaque_token
+
+        return f"p/{opaque_token(self.path_key, kind, record_id)}/"
+
+    def contact(self, contact_id: str) -> str:
+        return self._opaque("contact", contact_id)
+
+    def meeting(self, meeting_id: str) -> str:
+        return self._opaque("meeting", meeting_id)
+
+    def company(self, company_id: str) -> str:
+        return self._opaque("company", company_id)

@@ -199,6 +199,13 @@
     document.querySelectorAll("table.sortable").forEach(setupTable);
     document.querySelectorAll("form[data-filter-table]").forEach(setupFilters);
     document.querySelectorAll("form[data-search]").forEach(setupSearch);
+    document.querySelectorAll("[data-lock]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        sessionStorage.removeItem("infoint-site-key");  // the key, never the password
+        location.reload();
+      });
+    });
     document.querySelectorAll("[data-print]").forEach(function (b) {
       b.addEventListener("click", function () { window.print(); });
     });
