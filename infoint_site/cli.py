@@ -352,3 +352,154 @@ def export_json(ctx: click.Context, today: Any) -> None:
     stats = loaded.analysis.stats
     click.echo(f"exported {stats.contacts} contacts, {len(loaded.journal.meetings)} meetings,"
                f" {len(loaded.analysis.follow_ups)} follow-ups", err=True)
+
+
+def _exportable(ctx: click.Context, today: date | None) -> Any:
+    """The journal for an export: problems to stderr, and nothing exported on errors."""
+    from .pipeline import load_journal
+
+    loaded = load_journal(_root(ctx), today)
+    _report_problems(loaded)
+    if loaded.errors:
+        raise InfointError(f"the journal has {loaded.errors} error(s); nothing exported")
+    return loaded
+
+
+@export.command("ics")
+@today_option
+@debug_option
+@click.pass_context
+def export_ics(ctx: click.Context, today: Any) -> None:
+    """Meetings and open follow-ups as an iCalendar file (RFC 5545)."""
+    from .export_ics import calendar_ics
+
+    loaded = _exportable(ctx, _day(today))
+    analysis = loaded.analysis
+    click.echo(calendar_ics(analysis), nl=False)
+    meetings = sum(1 for s in analysis.meeting_status.values() if s != "cancelled")
+    click.echo(f"exported {meetings} meetings and {len(analysis.open_follow_ups)} open"
+               " follow-ups as a calendar", err=True)
+
+
+@export.command("vcard")
+@debug_option
+@click.pass_context
+def export_vcard(ctx: click.Context) -> None:
+    """Every contact as a vCard 3.0 card, for an address book."""
+    from .export_vcard import vcards
+
+    loaded = _exportable(ctx, None)
+    click.echo(vcards(loaded.analysis).encode("utf-8"), nl=False)
+    click.echo(f"exported {len(loaded.journal.contacts)} contacts as vCards", err=True)
+
+
+@export.command("csv")
+@debug_option
+@click.pass_context
+def export_csv(ctx: click.Context) -> None:
+    """Every contact as a row of a spreadsheet (UTF-8 CSV, every field)."""
+    from .export_csv import columns, contacts_csv
+
+    loaded = _exportable(ctx, None)
+    click.echo(contacts_csv(loaded.analysis).encode("utf-8"), nl=False)
+    click.echo(f"exported {len(loaded.journal.contacts)} contacts as CSV rows of"
+               f" {len(columns())} columns", err=True)
+
+
+@main.group("import")
+@debug_option
+def import_group() -> None:
+    """Create contact files from LinkedIn or an address book (never modifies a file)."""
+
+
+def _import(ctx: click.Context, file: Path, dry_run: bool, source: str) -> None:
+    from .importers import decode_import, linkedin_people, plan_import, vcard_people, write_plan
+    from .pipeline import load_journal
+
+    root = _root(ctx)
+    loaded = load_journal(root)
+    if loaded.errors:
+        _report_problems(loaded)
+        raise InfointError(f"the journal has {loaded.errors} error(s): fix them first, so that"
+                           " import can recognise the people already in it; nothing imported")
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise InfointError(f"cannot read {file}: {exc.strerror or exc}") from None
+    read = linkedin_people if source == "linkedin" else vcard_people
+    decisions = plan_import(read(decode_import(data, file.name)), loaded.journal)
+    if not dry_run:
+        decisions = write_plan(root, decisions)
+    create, skip = ("would create", "would skip") if dry_run else ("created", "skipped")
+    for decision in decisions:
+        person = decision.person
+        who = person.name or "(no name)"
+        if decision.creates:
+            click.echo(f"  {create} {decision.path}: {who} ({person.where})")
+        else:
+            click.echo(f"  {skip} {who} ({person.where}): {decision.reason}")
+    created = sum(1 for d in decisions if d.creates)
+    done = f"{create} {created}, {skip} {len(decisions) - created} from {file.name}"
+    if dry_run:
+        click.echo(f"{done}; dry run: nothing was written")
+    elif created:
+        click.echo(f"{done}; next: add how you know them, then infoint-site check")
+    else:
+        click.echo(done)
+
+
+_IMPORT_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@import_group.command("linkedin")
+@click.argument("file", type=_IMPORT_FILE)
+@click.option("--dry-run", is_flag=True, help="Show what would be created; write nothing.")
+@debug_option
+@click.pass_context
+def import_linkedin(ctx: click.Context, file: Path, dry_run: bool) -> None:
+    """A contact file per new person in LinkedIn's Connections.csv export."""
+    _import(ctx, file, dry_run, "linkedin")
+
+
+@import_group.command("vcard")
+@click.argument("file", type=_IMPORT_FILE)
+@click.option("--dry-run", is_flag=True, help="Show what would be created; write nothing.")
+@debug_option
+@click.pass_context
+def import_vcard(ctx: click.Context, file: Path, dry_run: bool) -> None:
+    """A contact file per new person in a vCard (.vcf) file."""
+    _import(ctx, file, dry_run, "vcard")
+
+
+@main.command("schema")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write contact.schema.json, meeting.schema.json and company.schema.json"
+                   " into this folder instead of printing them.")
+@debug_option
+def schema_command(out: Path | None) -> None:
+    """JSON Schema (draft 2020-12) of the front matter, for editors and pre-commit."""
+    from .json_schema import bundle, dumps, schema_files, written_by_us
+
+    if out is None:
+        click.echo(dumps(bundle()), nl=False)
+        click.echo("printed the JSON Schema of contact, meeting and company front matter",
+                   err=True)
+        return
+    files = schema_files()
+    for name in files:
+        path = out / name
+        if path.exists() and not written_by_us(path.read_bytes()):
+            raise InfointError(f"{path} exists and was not written by infoint-site schema;"
+                               " nothing was written")
+    out.mkdir(parents=True, exist_ok=True)
+    changed = 0
+    for name, text in files.items():
+        path = out / name
+        if path.exists() and path.read_bytes() == text.encode("utf-8"):
+            click.echo(f"  unchanged {path}")
+            continue
+        path.write_bytes(text.encode("utf-8"))
+        changed += 1
+        click.echo(f"  wrote {path}")
+    click.echo(f"{changed} of {len(files)} schema files written into {out}"
+               f" ({len(files) - changed} unchanged)")
