@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -73,9 +73,15 @@ class DevSite:
         """Templates changed on disk: render everything again next time."""
         self.render_memo.env = None
 
-    def rebuild(self) -> Outcome:
-        """Build once; never raises. A failed build keeps the previous snapshot."""
+    def rebuild(self, changed: Collection[str] | None = None) -> Outcome:
+        """Build once; never raises. A failed build keeps the previous snapshot.
+
+        `changed` lists the paths (relative to the root) that changed since the last
+        build, as the watcher reports them; None means anything may have changed.
+        """
         with self._lock:
+            if changed is None or any(path.startswith("themes/") for path in changed):
+                self.forget_theme()
             started = time.perf_counter()
             try:
                 return self._rebuild(started)

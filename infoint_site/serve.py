@@ -49,9 +49,7 @@ class Preview:
         return f"http://{shown}:{port}/"
 
     def build(self, changed: set[str] | None = None) -> Outcome:
-        if changed and any(path.startswith("themes/") for path in changed):
-            self.site.forget_theme()
-        outcome = self.site.rebuild()
+        outcome = self.site.rebuild(changed)
         self.hub.notify()
         self.report(outcome)
         return outcome
