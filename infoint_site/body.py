@@ -84,31 +84,37 @@ def scan_body(body: str, first_line: int) -> BodyFacts:
     headings: list[tuple[int, int, str, int]] = []  # (index, level, text, last line index)
     links: list[NoteLink] = []
     fence: str | None = None
+    count = len(lines)
     for i, line in enumerate(lines):
-        fence_match = _FENCE.match(line)
-        if fence_match:
-            marker = fence_match.group(1)
-            if fence is None:
-                fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence):
-                fence = None
-            continue
-        if fence is not None:
+        # Most lines are prose: look closer only at what could be a fence, heading or link.
+        first = line.lstrip(" ")[:1]
+        if first in ("`", "~"):
+            fence_match = _FENCE.match(line)
+            if fence_match:
+                marker = fence_match.group(1)
+                if fence is None:
+                    fence = marker
+                elif marker[0] == fence[0] and len(marker) >= len(fence):
+                    fence = None
+                continue
+        if fence is not None or not first:
             continue
         if "](" in line:
             for link in _LINK.finditer(_CODE_SPAN.sub("", line)):
                 links.append(NoteLink(link.group(2), first_line + i, link.group(1) == "!"))
-        match = _HEADING.match(line)
-        if match:
-            headings.append((i, len(match.group(1)), (match.group(2) or "").strip(), i))
-            continue
+        if first == "#":
+            match = _HEADING.match(line)
+            if match:
+                headings.append((i, len(match.group(1)), (match.group(2) or "").strip(), i))
+                continue
         # A Setext heading: a line of text underlined with === (level 1) or --- (level 2).
-        starts_paragraph = i == 0 or not lines[i - 1].strip() or (
-            bool(headings) and headings[-1][0] == i - 1)
-        if (starts_paragraph and line.strip() and i + 1 < len(lines)
-                and _SETEXT.match(lines[i + 1]) and not _NOT_PARAGRAPH.match(line)):
-            level = 1 if lines[i + 1].strip()[0] == "=" else 2
-            headings.append((i, level, line.strip(), i + 1))
+        if i + 1 < count and lines[i + 1].lstrip(" ")[:1] in ("=", "-"):
+            starts_paragraph = i == 0 or not lines[i - 1].strip() or (
+                bool(headings) and headings[-1][0] == i - 1)
+            if (starts_paragraph and _SETEXT.match(lines[i + 1])
+                    and not _NOT_PARAGRAPH.match(line)):
+                level = 1 if lines[i + 1].strip()[0] == "=" else 2
+                headings.append((i, level, line.strip(), i + 1))
 
     answers: list[Answer] = []
     has_evaluation = False

@@ -79,8 +79,9 @@ def referral_mismatches(analysis: Analysis) -> Iterator[Problem]:
             line, col = _at(meeting, f"referrals.{i}")
             cid = resolve_person(person, contacts, names)
             if cid is None:
-                hint = did_you_mean(person, contacts)
-                if _SLUG.fullmatch(person) and hint:
+                # Only a slug-shaped name can be a mistyped id; names are common and fine.
+                hint = did_you_mean(person, contacts) if _SLUG.fullmatch(person) else ""
+                if hint:
                     yield warning(meeting.path, line, col, "W302",
                                   f"referrals: no contact '{shorten(person)}'{hint}"
                                   " (kept as a name)")
