@@ -29,7 +29,7 @@ COMPUTED_COLUMNS = ("company_name", "current_status", "referral_chain", "meeting
 BOM = "\ufeff"
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER_LIKE = re.compile(r"[+\-]?[0-9][0-9 ()./\-]*")
+_NUMBER_LIKE = re.compile(r"[+\-]?[0-9][0-9 ()./\-]*(?:(?:ext\.?|x) ?[0-9]+)?", re.I)
 
 
 def columns() -> list[str]:
