@@ -268,14 +268,12 @@ def linkedin_key(url: str | None) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class _Known:
-    """Someone the import already knows: a contact file, or a file it will create."""
+    """A contact already in the journal, as import compares people."""
 
     path: str
     name: str
     email: str | None
     linkedin: str | None
-    where: str | None = None
-    """For a file planned in this import: where the person is in the import file."""
 
     def conflicts(self, person: Person) -> bool:
         """Different LinkedIn profiles or emails: two people, whatever their names."""
@@ -284,6 +282,11 @@ class _Known:
             return True
         mine, theirs = self.email, email_key(person.email)
         return bool(mine and theirs and mine != theirs)
+
+
+def _two_people(a: Person, b: Person) -> bool:
+    """Different LinkedIn profiles or emails: two people, whatever their names."""
+    return _Known("", "", email_key(a.email), linkedin_key(a.linkedin)).conflicts(b)
 
 
 def _known(contact: Contact) -> _Known:
@@ -368,9 +371,11 @@ def plan_import(people: Sequence[Person], journal: Journal) -> list[Decision]:
     """Create or skip, for each person in file order; pure.
 
     Matching: first by LinkedIn URL, then by email, against the journal and against
-    earlier people in the same file; then, for the rest, by name, but never with a
-    contact whose LinkedIn URL or email says it is someone else, and never with a
-    contact another person of this file was already matched with.
+    earlier people in the same file; then, for the rest, by name: an earlier person of
+    the file with that name is the same person, else a contact with that name is,
+    but never when a LinkedIn URL or email says they are two people, and never a
+    contact that another person of this file was already matched with. So the second
+    import of a file matches everyone the first one created.
     """
     existing = [_known(c) for c in journal.contacts.values()]
     by_linkedin = {k.linkedin: k for k in existing if k.linkedin}
@@ -404,25 +409,22 @@ def plan_import(people: Sequence[Person], journal: Journal) -> list[Decision]:
             seen_email.setdefault(email, person)
 
     taken = {cid.casefold() for cid in (*journal.contacts, *journal.unreadable_contacts)}
-    planned: list[_Known] = []
     for i, person in enumerate(people):
         if decisions[i] is not None:
             continue
         key = name_key(person.name)
+        twin = next((p for p in people[:i] if p.name and name_key(p.name) == key
+                     and not _two_people(p, person)), None)
+        if twin is not None:
+            decisions[i] = _skip(person, f"the same person as {twin.where} (same name)")
+            continue
         match = next((k for k in existing if k.name == key and k.path not in claimed
                       and not k.conflicts(person)), None)
         if match is not None:
             claimed.add(match.path)
             decisions[i] = _skip(person, f"already in the journal as {match.path} (same name)")
             continue
-        twin = next((k for k in planned if k.name == key and not k.conflicts(person)), None)
-        if twin is not None:
-            decisions[i] = _skip(person, f"the same person as {twin.where} (same name)")
-            continue
-        slug = _free_slug(person.name, taken)
-        path = f"content/contacts/{slug}.md"
-        planned.append(_Known(path, key, email_key(person.email),
-                              linkedin_key(person.linkedin), person.where))
+        path = f"content/contacts/{_free_slug(person.name, taken)}.md"
         decisions[i] = _offer(person, path, _company(journal, person.company))
     return [d for d in decisions if d is not None]
 
