@@ -17,7 +17,15 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from .schema import COMPANY_FIELDS, CONTACT_FIELDS, MEETING_FIELDS, Field, FollowUpList
+from .schema import (
+    COMPANY_FIELDS,
+    CONTACT_FIELDS,
+    MEETING_FIELDS,
+    ContactRefs,
+    Field,
+    FollowUpList,
+    TextList,
+)
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 KINDS: dict[str, tuple[Field, ...]] = {
@@ -35,7 +43,20 @@ def _values(field: Field) -> dict[str, Any]:
     """The schema of a field's written value (never blank)."""
     if isinstance(field.kind, FollowUpList):
         return {"type": "array", "items": _follow_up_item(field.kind)}
-    return field.kind.json_schema()
+    schema = field.kind.json_schema()
+    if isinstance(field.kind, TextList | ContactRefs):
+        # The converter skips blank items (`goals:` then `  - ` in the meeting
+        # template); `TextList.json_schema` does not say so yet.
+        schema = _blank_items_allowed(schema)
+    return schema
+
+
+def _blank_items_allowed(schema: dict[str, Any]) -> dict[str, Any]:
+    if schema.get("type") == "array" and schema.get("items") == {"type": "string"}:
+        return {**schema, "items": {"type": ["string", "null"]}}
+    if "oneOf" in schema:
+        return {**schema, "oneOf": [_blank_items_allowed(s) for s in schema["oneOf"]]}
+    return schema
 
 
 def _property(field: Field, *, described_as: str | None = None) -> dict[str, Any]:
