@@ -248,7 +248,7 @@ def test_import_reports_a_file_it_cannot_use(make_journal: MakeJournal,
 def test_vcards_are_read_with_their_quirks() -> None:
     people = vcard_people(decode_import(VCARDS.read_bytes(), VCARDS.name))
     assert [p.name for p in people] == ["Sophie Lindqvist", "Helen Okafor", "Łukasz Żółć",
-                                        "Marcus Bell", "Sophie Lindqvist", ""]
+                                        "Marcus Bell", "Sophie Lindqvist", "", "Jürgen Müller"]
     sophie, helen, lukasz, marcus = people[:4]
     assert sophie.email == "sophie@example.com"  # the preferred one
     assert sophie.company == "Quayside Payments"  # ORG without its unit
@@ -263,6 +263,8 @@ def test_vcards_are_read_with_their_quirks() -> None:
     assert lukasz.phone == "+48-22-123-45-67"  # vCard 4 tel: URI
     assert marcus.name == "Marcus Bell"  # from N: the card has no FN
     assert marcus.email == "not-an-address"
+    jurgen = people[6]  # vCard 2.1, quoted-printable
+    assert (jurgen.phone, jurgen.email) == ("+49 170 1234567", "juergen@example.de")
 
 
 def test_import_vcard_creates_valid_files_and_is_idempotent(make_journal: MakeJournal) -> None:
@@ -272,7 +274,7 @@ def test_import_vcard_creates_valid_files_and_is_idempotent(make_journal: MakeJo
     out = result.output
     assert "  skipped Sophie Lindqvist (card 5): the same person as card 1 (same name)" in out
     assert "  skipped (no name) (card 6): no name in the file" in out
-    assert out.splitlines()[-1].startswith("created 4, skipped 2 from contacts.vcf")
+    assert out.splitlines()[-1].startswith("created 5, skipped 2 from contacts.vcf")
     contacts = load_journal(root, TODAY).journal.contacts
     sophie = contacts["sophie-lindqvist"]
     assert sophie.tags == ("fintech", "analytics")
@@ -285,7 +287,7 @@ def test_import_vcard_creates_valid_files_and_is_idempotent(make_journal: MakeJo
     again = run("--root", root, "import", "vcard", VCARDS)
     assert again.exit_code == 0, again.output
     assert tree(root) == before
-    assert again.output.splitlines()[-1] == "created 0, skipped 6 from contacts.vcf"
+    assert again.output.splitlines()[-1] == "created 0, skipped 7 from contacts.vcf"
 
 
 def test_linkedin_then_vcard_recognises_the_same_people(make_journal: MakeJournal,
