@@ -109,6 +109,30 @@ class Markdown:
             return ""
         return self.md.render(text, {"page": env})
 
+    def render_sections(self, text: str, env: RenderEnv,
+                        headings: set[int]) -> tuple[str, dict[int, str]]:
+        """`text` as HTML, and the HTML under each heading that starts on a line in
+        `headings` (0-based lines of `text`), up to the next heading of its level or
+        higher: the answers of a meeting, from one parse."""
+        if not text.strip():
+            return "", {}
+        md_env = {"page": env}
+        tokens = self.md.parse(text, md_env)
+        html = self.md.renderer.render(tokens, self.md.options, md_env)
+        sections: dict[int, str] = {}
+        for i, token in enumerate(tokens):
+            if token.type != "heading_open" or token.level != 0 or not token.map:
+                continue
+            if token.map[0] not in headings:
+                continue
+            start = i + 3  # heading_open, inline, heading_close
+            end = next((j for j in range(start, len(tokens))
+                        if tokens[j].type == "heading_open" and tokens[j].level == 0
+                        and tokens[j].tag <= token.tag), len(tokens))
+            sections[token.map[0]] = self.md.renderer.render(tokens[start:end],
+                                                             self.md.options, md_env)
+        return html, sections
+
 
 def plain_text(markdown_text: str) -> str:
     """Markdown reduced to words, for the search index."""

@@ -27,7 +27,7 @@ from .records import Meeting
 from .svg import Bar, GraphNode, columns, hbars, referral_graph
 from .theme import Theme
 from .urls import SECTIONS, Urls
-from .views import CONTACT_STATUS_ORDER, MONTHS, Views, long_date, redact, short_date
+from .views import CONTACT_STATUS_ORDER, MONTHS, Link, Views, long_date, redact, short_date
 
 ROBOTS = "User-agent: *\nDisallow: /\n"
 MARKER = ".infoint-site"
@@ -74,8 +74,8 @@ class RenderMemo:
     global_key: Any = None
     ids_key: Any = None
     pages: dict[str, tuple[Any, bytes]] = field(default_factory=dict)
-    markdown: dict[tuple[str, str, str, str], tuple[str, list[Problem]]] = field(
-        default_factory=dict)
+    markdown: dict[tuple[str, str, str, str],
+                   tuple[str, list[Problem], dict[int, str]]] = field(default_factory=dict)
     rendered: int = 0
     """Pages rendered by the last build (the rest came from the memo)."""
 
@@ -121,6 +121,8 @@ class SiteRenderer:
         self.memo.rendered = 0
         self.env = self.memo.env
         self.problems: list[Problem] = []
+        self.sections: dict[tuple[str, int], str] = {}
+        """(meeting file, line of a `## Q:` heading) → the answer's HTML."""
 
     # -- helpers -----------------------------------------------------------------
 
@@ -129,33 +131,41 @@ class SiteRenderer:
         return self.markdown_html(record.path, record.body, record.body_line, kind, base)
 
     def markdown_html(self, path: str, text: str, first_line: int, kind: str, base: str,
-                      report: bool = True) -> str:
+                      report: bool = True, sections: frozenset[int] = frozenset()) -> str:
         """Markdown from the file at `path` as HTML for a page at `base`.
 
         `report` False drops the warnings: for text shown a second time, such as an
-        answer already rendered with its meeting.
+        answer already rendered with its meeting. The HTML under the headings on the
+        lines in `sections` (0-based, of `text`) is kept in `self.sections` by
+        (path, file line of the heading), from the same parse.
         """
         key = (path, text, kind, base)
         cached = self.memo.markdown.get(key)
-        if cached is not None:
-            if report:
-                self.problems.extend(cached[1])
-            return cached[0]
-
-        def link_for(target_kind: str, target_id: str) -> str | None:
-            table = {"contacts": self.journal.contacts, "meetings": self.journal.meetings,
-                     "companies": self.journal.companies}.get(target_kind, {})
-            if target_id not in table:
-                return None
-            return base + getattr(self.urls, target_kind[:-1] if target_kind != "companies"
-                                  else "company")(target_id)
-
-        page = RenderEnv(path, first_line, kind, link_for)
-        html = self.markdown.render(text, page)
+        if cached is None or not sections <= cached[2].keys():
+            page = RenderEnv(path, first_line, kind, self._link_for(base))
+            if sections:
+                html, parts = self.markdown.render_sections(text, page, set(sections))
+            else:
+                html, parts = self.markdown.render(text, page), {}
+            cached = (html, page.problems, parts)
+            self.memo.markdown[key] = cached
         if report:
-            self.problems.extend(page.problems)
-        self.memo.markdown[key] = (html, page.problems)
-        return html
+            self.problems.extend(cached[1])
+        for line, part in cached[2].items():
+            self.sections[(path, first_line + line)] = part
+        return cached[0]
+
+    def _link_for(self, base: str) -> Any:
+        """(kind, id) → the URL of that record's page from a page at `base`, or None."""
+        tables = {"contacts": (self.journal.contacts, self.urls.contact),
+                  "meetings": (self.journal.meetings, self.urls.meeting),
+                  "companies": (self.journal.companies, self.urls.company)}
+
+        def link_for(kind: str, record_id: str) -> str | None:
+            table, url = tables.get(kind, ({}, None))
+            return base + url(record_id) if url is not None and record_id in table else None
+
+        return link_for
 
     def _record_page(self, url: str, template: str, **context: Any) -> tuple[str, bytes]:
         """A page of one record: rendered only if its own context changed."""
@@ -202,7 +212,7 @@ class SiteRenderer:
         yield from self.meeting_pages()
         yield from self.company_pages()
         yield self.referrals_page()
-        yield self.questions_page()
+        yield from self.question_pages()
         yield self.stats_page()
         yield self._page("search/", "search.html", search_index=self.search_index())
         # Served for any missing path, so its links start at the site root.
@@ -284,7 +294,10 @@ class SiteRenderer:
                 contacts=[self.views.contact_link(c) for c in meeting.contacts],
                 referrals=[self.views.person_link(p) for p in meeting.referrals],
                 follow_ups=self.views.follow_ups(by_meeting.get(mid, [])),
-                notes=self.body_html(meeting, "meetings", Urls.base_for(url)),
+                notes=self.markdown_html(
+                    meeting.path, meeting.body, meeting.body_line, "meetings",
+                    Urls.base_for(url),
+                    sections=frozenset(a.line - meeting.body_line for a in meeting.answers)),
                 prep=self.prep_sheet(meeting, Urls.base_for(url), bank)
                 if status == "scheduled" else None,
             )
@@ -317,20 +330,30 @@ class SiteRenderer:
         return self._page("referrals/", "referrals.html", trees=trees, singles=singles,
                           graph=graph, forest=forest, tree_events=_tree_events(trees, forest))
 
-    def questions_page(self) -> tuple[str, bytes]:
+    def question_pages(self) -> Iterator[tuple[str, bytes]]:
+        """The question bank with the latest answers, and a page per answered question."""
         bank = question_bank(self.settings.questions)
-        answers: dict[str, list[tuple[Meeting, Any, str]]] = {}
+        # Each answer: (meeting, HTML for the bank's page, HTML for the question's page).
+        answers: dict[str, list[tuple[Link, str, str]]] = {}
         asked: dict[str, str] = {}
-        for meeting in self.journal.meetings.values():
+        for meeting in reversed(self.journal.meetings.values()):  # newest first
             if self.analysis.meeting_status[meeting.id] == "cancelled":
                 continue
             for answer in meeting.answers:
                 key = question_key(answer.question)
                 asked.setdefault(key, answer.question)
-                html = self.markdown_html(meeting.path, answer.text, answer.line + 1,
-                                          "meetings", Urls.base_for("questions/"), report=False)
-                answers.setdefault(key, []).append((meeting, self.views.meeting_link(meeting.id),
-                                                    html))
+                html = self.sections.get((meeting.path, answer.line))
+                if html is None or "](" in answer.text:  # links are relative to each page
+                    index_html, page_html = (
+                        self.markdown_html(meeting.path, answer.text, answer.line + 1,
+                                           "meetings", Urls.base_for(url), report=False)
+                        for url in ("questions/", "questions/x/"))
+                else:
+                    index_html = page_html = html
+                answers.setdefault(key, []).append(
+                    (self.views.meeting_link(meeting.id), index_html, page_html))
+        slugs = _question_slugs(answers)
+        rows_by_key = {k: (asked[k], answers[k], self.urls.question(slugs[k])) for k in answers}
         groups = []
         in_bank = set()
         for group, questions in bank.items():
@@ -338,14 +361,18 @@ class SiteRenderer:
             for question in questions:
                 key = question_key(question)
                 in_bank.add(key)
-                rows.append((question, answers.get(key, [])))
+                found = rows_by_key.get(key)
+                rows.append((question, found[1], found[2]) if found else (question, [], None))
             groups.append((group_title(group), rows))
-        others = [(asked[k], answers[k]) for k in sorted(asked, key=lambda k: asked[k].lower())
+        others = [rows_by_key[k] for k in sorted(asked, key=lambda k: asked[k].lower())
                   if k not in in_bank]
         if others:
             groups.append(("Your other questions", others))
-        return self._page("questions/", "questions.html", groups=groups,
-                          answered=len(answers))
+        yield self._page("questions/", "questions.html", groups=groups, answered=len(answers),
+                         preview=QUESTION_PREVIEW)
+        for key in sorted(answers):
+            question, found, url = rows_by_key[key]
+            yield self._page(url, "question.html", question=question, answers=found)
 
     def stats_page(self) -> tuple[str, bytes]:
         analysis = self.analysis
@@ -474,10 +501,6 @@ class SiteRenderer:
         for path, source in self.theme.static_files().items():
             files[path] = source.read_bytes()
         files["robots.txt"] = ROBOTS.encode()
-        if not self.settings.privacy.encrypt:  # a calendar app cannot decrypt a feed
-            from .export_ics import calendar_ics
-
-            files["calendar.ics"] = calendar_ics(self.analysis)
         files["_headers"] = headers_file()
         return Rendered(dict(sorted(files.items())), self.problems)
 
@@ -486,6 +509,27 @@ class SiteRenderer:
         template = self.env.get_template("locked.html")
         files = seal_site(rendered.files, key, lambda context: template.render(**context))
         return Rendered(files, rendered.problems)
+
+
+QUESTION_PREVIEW = 3
+"""Answers shown per question on the question bank; all of them are on its own page."""
+
+
+def _question_slugs(keys: Any) -> dict[str, str]:
+    """A short, unique, ASCII address for each question key."""
+    import re
+
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for key in sorted(keys):
+        base = re.sub(r"[^a-z0-9]+", "-", key.encode("ascii", "ignore").decode()).strip("-")
+        base = base[:60].rstrip("-") or "question"
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        slugs[key] = slug
+    return slugs
 
 
 def _tree_events(roots: list[str], forest: Any) -> list[tuple[str, str]]:

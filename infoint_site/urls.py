@@ -32,6 +32,10 @@ class Urls:
     def company(self, company_id: str) -> str:
         return f"companies/{quote(company_id, safe='')}/"
 
+    def question(self, slug: str) -> str:
+        """The page of every answer to one question; `slug` is ASCII, from the question."""
+        return f"questions/{slug}/"
+
     @staticmethod
     def file_for(url: str) -> str:
         """The file behind a URL: ``contacts/x/`` → ``contacts/x/index.html``."""
@@ -65,3 +69,6 @@ class OpaqueUrls(Urls):
 
     def company(self, company_id: str) -> str:
         return self._opaque("company", company_id)
+
+    def question(self, slug: str) -> str:
+        return self._opaque("question", slug)

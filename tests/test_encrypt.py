@@ -146,7 +146,7 @@ def test_pages_are_shells_with_generic_titles(encrypted_site: Path) -> None:
         assert sealed["iterations"] >= 600_000
         assert sealed["path"] == page.relative_to(encrypted_site).as_posix()
     record_pages = [p for p in (encrypted_site / "p").iterdir()]
-    assert len(record_pages) == 16 + 17 + 3  # contacts, meetings, companies
+    assert len(record_pages) == 16 + 17 + 3 + 8  # contacts, meetings, companies, questions
     assert not (encrypted_site / "contacts" / "helen-okafor").exists()
     assert not (encrypted_site / "calendar.ics").exists()
 
