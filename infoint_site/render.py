@@ -501,6 +501,10 @@ class SiteRenderer:
         for path, source in self.theme.static_files().items():
             files[path] = source.read_bytes()
         files["robots.txt"] = ROBOTS.encode()
+        if not self.settings.privacy.encrypt:  # a calendar app cannot decrypt a feed
+            from .export_ics import calendar_ics
+
+            files["calendar.ics"] = calendar_ics(self.analysis)
         files["_headers"] = headers_file()
         return Rendered(dict(sorted(files.items())), self.problems)
 
