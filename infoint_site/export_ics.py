@@ -7,19 +7,19 @@ calendar that imports the file again, or subscribes to it, updates its events in
 of duplicating them. Pure: the same analysis gives the same bytes (DTSTAMP is the
 start of `today` in UTC, not the clock).
 
-The `icalendar` package is imported inside `calendar_ics`, so importing this module
-stays cheap.
+The `icalendar` package, which writes the VTIMEZONE, is imported only when a calendar
+has a timed meeting, so importing this module stays cheap.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
 from urllib.parse import quote
 
 from .analysis import Analysis
+from .contentlines import content_lines, escape_text
 from .followups import FollowUp
 from .journal import Journal
 from .records import Meeting
@@ -116,77 +116,99 @@ def _calendar_meetings(analysis: Analysis) -> Iterator[Meeting]:
             yield meeting
 
 
+def _day(day: date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def vtimezone(name: str, first: date, last: date) -> str:
+    """The VTIMEZONE block of IANA zone `name` between two days, from the tz database."""
+    from zoneinfo import ZoneInfo
+
+    import icalendar
+
+    block = icalendar.Timezone.from_tzinfo(ZoneInfo(name), name, first, last)
+    return block.to_ical().decode("utf-8")
+
+
+class _Events:
+    """VEVENT blocks as content lines, each UID made unique in order."""
+
+    def __init__(self, stamp: str) -> None:
+        self.lines: list[str] = []
+        self.stamp = stamp
+        self.seen: dict[str, int] = {}
+
+    def add(self, uid: str, summary: str, description: str, timing: list[str],
+            extra: list[str]) -> None:
+        count = self.seen.get(uid, 0) + 1
+        self.seen[uid] = count
+        if count > 1:  # two identical custom follow-ups: still one event each
+            local, domain = uid.split("@", 1)
+            uid = f"{local}.{count}@{domain}"
+        self.lines += ["BEGIN:VEVENT", f"UID:{escape_text(uid)}", f"DTSTAMP:{self.stamp}",
+                       *timing, f"SUMMARY:{escape_text(summary)}",
+                       f"DESCRIPTION:{escape_text(description)}", *extra, "END:VEVENT"]
+
+
 def calendar_ics(analysis: Analysis) -> bytes:
     """The calendar of `analysis`: meetings and open follow-ups, CRLF line ends.
 
     Reads whatever journal the analysis holds: the site passes one with
     ``privacy.hide_fields`` already blanked; `export ics` passes the whole journal.
+
+    The events are written here (they are plain content lines, and writing them
+    with a library cost a second per thousand events, on every build); the time
+    zone's VTIMEZONE rules come from `icalendar`, which derives them from the tz
+    database. The tests read the result back with `icalendar`'s parser.
     """
-    from zoneinfo import ZoneInfo
-
-    import icalendar
-
     journal = analysis.journal
     settings = journal.settings
-    zone = ZoneInfo(settings.timezone)
-    stamp = datetime.combine(analysis.today, datetime.min.time(), UTC)
-
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("name", settings.title)
-    calendar.add("x-wr-calname", settings.title)
-    calendar.add("x-wr-timezone", settings.timezone)
-
-    days: list[date] = []
-    seen: dict[str, int] = {}
-
-    def event(uid: str, summary: str, description: str, **extra: Any) -> Any:
-        count = seen.get(uid, 0) + 1
-        seen[uid] = count
-        if count > 1:  # two identical custom follow-ups: still one event each
-            local, domain = uid.split("@", 1)
-            uid = f"{local}.{count}@{domain}"
-        item = icalendar.Event()
-        item.add("uid", uid)
-        item.add("dtstamp", stamp)
-        item.add("summary", summary)
-        item.add("description", description)
-        for key, value in extra.items():
-            if value is not None:
-                item.add(key.replace("_", "-"), value)
-        calendar.add_component(item)
-        return item
+    utc = settings.timezone in ("UTC", "Etc/UTC")
+    stamp = analysis.today.strftime("%Y%m%dT000000Z")
+    events = _Events(stamp)
+    timed: list[date] = []
 
     for meeting in _calendar_meetings(analysis):
         status = analysis.meeting_status[meeting.id]
         confirmed = status == "done" or bool(meeting.confirmed)
-        fields: dict[str, Any] = {
-            "location": meeting.location or meeting.platform,
-            "status": "CONFIRMED" if confirmed else "TENTATIVE",
-        }
         if meeting.time is None:
-            fields["dtstart"] = meeting.date
-            fields["dtend"] = meeting.date + timedelta(days=1)
-            fields["transp"] = "TRANSPARENT"
+            timing = [f"DTSTART;VALUE=DATE:{_day(meeting.date)}",
+                      f"DTEND;VALUE=DATE:{_day(meeting.date + timedelta(days=1))}"]
+            extra = ["TRANSP:TRANSPARENT"]
         else:
-            fields["dtstart"] = datetime.combine(meeting.date, meeting.time, zone)
-            fields["duration"] = timedelta(minutes=meeting.duration_minutes or DEFAULT_MINUTES)
-        days.append(meeting.date)
-        event(meeting_uid(meeting.id), meeting_summary(journal, meeting),
-              meeting_description(journal, meeting), **fields)
+            start = datetime.combine(meeting.date, meeting.time)
+            minutes = meeting.duration_minutes or DEFAULT_MINUTES
+            if utc:
+                timing = [f"DTSTART:{start.strftime('%Y%m%dT%H%M%SZ')}"]
+            else:
+                timing = [f"DTSTART;TZID={settings.timezone}:{start.strftime('%Y%m%dT%H%M%S')}"]
+                timed.append(meeting.date)
+            timing.append(f"DURATION:PT{minutes}M")
+            extra = []
+        where = meeting.location or meeting.platform
+        if where:
+            extra.append(f"LOCATION:{escape_text(where)}")
+        extra.append(f"STATUS:{'CONFIRMED' if confirmed else 'TENTATIVE'}")
+        events.add(meeting_uid(meeting.id), meeting_summary(journal, meeting),
+                   meeting_description(journal, meeting), timing, extra)
 
     for item in analysis.open_follow_ups:
-        event(follow_up_uid(item), follow_up_summary(journal, item),
-              follow_up_description(journal, item), dtstart=item.due,
-              dtend=item.due + timedelta(days=1), transp="TRANSPARENT",
-              categories=["follow-up"])
+        events.add(follow_up_uid(item), follow_up_summary(journal, item),
+                   follow_up_description(journal, item),
+                   [f"DTSTART;VALUE=DATE:{_day(item.due)}",
+                    f"DTEND;VALUE=DATE:{_day(item.due + timedelta(days=1))}"],
+                   ["TRANSP:TRANSPARENT", "CATEGORIES:follow-up"])
 
-    if days:
-        # The zone's rules for every year with a meeting, and the next one.
-        first = date(min(days).year, 1, 1)
-        last = date(max(days).year + 2, 1, 1)
-        calendar.add_missing_timezones(first, last)
-    return calendar.to_ical()
+    head = content_lines([
+        "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH", f"NAME:{escape_text(settings.title)}",
+        f"X-WR-CALNAME:{escape_text(settings.title)}",
+        f"X-WR-TIMEZONE:{escape_text(settings.timezone)}",
+    ])
+    zone = ""
+    if timed:
+        # The zone's rules for every year with a timed meeting, and the next one.
+        zone = vtimezone(settings.timezone, date(min(timed).year, 1, 1),
+                         date(max(timed).year + 2, 1, 1))
+    body = content_lines([*events.lines, "END:VCALENDAR"])
+    return (head + zone + body).encode("utf-8")

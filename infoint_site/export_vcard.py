@@ -12,33 +12,11 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from .analysis import Analysis
+from .contentlines import content_lines, escape_text
 from .journal import Journal
 from .records import Contact
 
 UID_DOMAIN = "infoint-site"
-FOLD_OCTETS = 75
-
-
-def escape_text(value: str) -> str:
-    """A TEXT value: ``\\`` ``,`` ``;`` escaped and every line break written as ``\\n``."""
-    value = value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
-    return value.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
-
-
-def fold(line: str) -> str:
-    """`line` folded into lines of at most 75 octets, each continuation led by a space."""
-    data = line.encode("utf-8")
-    if len(data) <= FOLD_OCTETS:
-        return line
-    pieces: list[str] = []
-    start, limit = 0, FOLD_OCTETS
-    while start < len(data):
-        end = min(start + limit, len(data))
-        while end < len(data) and (data[end] & 0xC0) == 0x80:  # inside a character
-            end -= 1
-        pieces.append(data[start:end].decode("utf-8"))
-        start, limit = end, FOLD_OCTETS - 1  # the leading space counts
-    return "\r\n ".join(pieces)
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -98,7 +76,7 @@ def contact_card(analysis: Analysis, contact: Contact) -> str:
         lines.append("CATEGORIES:" + ",".join(escape_text(t) for t in contact.tags))
     lines.append(f"NOTE:{escape_text(referral_note(analysis, contact.id))}")
     lines.append("END:VCARD")
-    return "".join(fold(line) + "\r\n" for line in lines)
+    return content_lines(lines)
 
 
 def vcards(analysis: Analysis) -> str:

@@ -15,8 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from infoint_site.cli import main
+from infoint_site.contentlines import escape_text, fold
 from infoint_site.export_csv import contacts_csv
-from infoint_site.export_vcard import escape_text, fold, vcards
+from infoint_site.export_vcard import vcards
 from infoint_site.schema import CONTACT_FIELDS
 
 TODAY = date(2026, 11, 21)
