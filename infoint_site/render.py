@@ -220,21 +220,31 @@ class SiteRenderer:
 
     def dashboard(self) -> tuple[str, bytes]:
         analysis = self.analysis
-        open_items = self.views.follow_ups(analysis.open_follow_ups)
+        open_items = analysis.open_follow_ups
+        overdue = [f for f in open_items if f.status == "overdue"]
+        hidden = max(0, len(overdue) - DASHBOARD_OVERDUE)
+        if hidden:  # the oldest are on the follow-ups page; keep the dashboard light
+            dropped = set(map(id, overdue[:hidden]))
+            open_items = [f for f in open_items if id(f) not in dropped]
         upcoming = [m for m in self.journal.meetings.values()
                     if analysis.meeting_status[m.id] == "scheduled"]
         week_ago = analysis.today - timedelta(days=7)
         recent = [m for m in self.journal.meetings.values()
                   if analysis.meeting_status[m.id] == "done" and m.date >= week_ago]
         return self._page(
-            "", "dashboard.html", follow_ups=open_items, upcoming=upcoming[:8],
+            "", "dashboard.html", follow_ups=self.views.follow_ups(open_items),
+            hidden_overdue=hidden, upcoming=upcoming[:8],
             upcoming_total=len(upcoming), recent=list(reversed(recent)),
             prep=self.prep_state, pipeline=self.pipeline_chart(), stats=analysis.stats,
         )
 
     def follow_ups_page(self) -> tuple[str, bytes]:
-        items = self.views.follow_ups(self.analysis.follow_ups)
-        return self._page("follow-ups/", "follow_ups.html", follow_ups=items)
+        """Every open follow-up, and the most recent done ones."""
+        done = [f for f in self.analysis.follow_ups if not f.is_open]
+        kept = done[-FOLLOW_UPS_DONE:]
+        items = self.analysis.open_follow_ups + kept
+        return self._page("follow-ups/", "follow_ups.html", follow_ups=self.views.follow_ups(items),
+                          done_total=len(done))
 
     def contact_pages(self) -> Iterator[tuple[str, bytes]]:
         analysis = self.analysis
@@ -474,21 +484,21 @@ class SiteRenderer:
                 "s": " · ".join(x for x in (c.role, company.text if company else None) if x),
                 "x": " ".join(x for x in (c.name, company.text if company else "", c.role or "",
                                           c.field or "", " ".join(c.tags),
-                                          plain_text(c.body)[:4000]) if x),
+                                          plain_text(c.body)[:SEARCH_NOTE_CHARS]) if x),
             })
         for mid, m in self.journal.meetings.items():
             entries.append({
                 "t": f"Meeting with {self.views.with_names(m)}", "u": self.urls.meeting(mid),
                 "k": "meeting", "s": short_date(m.date),
                 "x": " ".join((self.views.with_names(m), " ".join(m.goals),
-                               " ".join(m.referrals), plain_text(m.body)[:4000])),
+                               " ".join(m.referrals), plain_text(m.body)[:SEARCH_NOTE_CHARS])),
             })
         for coid, co in self.journal.companies.items():
             entries.append({
                 "t": co.name, "u": self.urls.company(coid), "k": "company",
                 "s": co.field or "",
                 "x": " ".join((co.name, co.field or "", " ".join(co.tags),
-                               plain_text(co.body)[:4000])),
+                               plain_text(co.body)[:SEARCH_NOTE_CHARS])),
             })
         data = json.dumps(entries, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         return Markup(data.replace("<", "\\u003c"))
@@ -515,6 +525,12 @@ class SiteRenderer:
         return Rendered(files, rendered.problems)
 
 
+DASHBOARD_OVERDUE = 100
+"""Overdue follow-ups listed on the dashboard; older ones are on the follow-ups page."""
+FOLLOW_UPS_DONE = 100
+"""Done follow-ups listed on the follow-ups page (the most recent)."""
+SEARCH_NOTE_CHARS = 1500
+"""Characters of each note that search looks through (the start of the note)."""
 QUESTION_PREVIEW = 3
 """Answers shown per question on the question bank; all of them are on its own page."""
 

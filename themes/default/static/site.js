@@ -50,14 +50,15 @@
       });
       Object.keys(groups).forEach(function (status) {
         var group = groups[status];
-        var n = group.querySelectorAll(".follow-up").length;
+        var n = group.querySelectorAll(".follow-up").length + parseInt(group.dataset.hidden || "0", 10);
         group.querySelector(".count").textContent = String(n);
         var empty = group.querySelector(".empty");
         if (empty) empty.hidden = n > 0;
       });
       var headline = document.querySelector("[data-overdue-count]");
       if (headline && groups.overdue) {
-        var overdue = groups.overdue.querySelectorAll(".follow-up").length;
+        var overdue = groups.overdue.querySelectorAll(".follow-up").length +
+          parseInt(groups.overdue.dataset.hidden || "0", 10);
         headline.querySelector("dd").textContent = String(overdue);
         headline.classList.toggle("alert", overdue > 0);
       }
