@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,9 @@ MAX_BURST_MS = 300
 """…or once the burst has lasted this long."""
 
 
+INPUTS = frozenset({"infoint.yaml", "content", "themes"})
+
+
 class JournalFilter(watchfiles.DefaultFilter):
     """Only the journal's inputs: content/, themes/ and infoint.yaml."""
 
@@ -22,26 +26,29 @@ class JournalFilter(watchfiles.DefaultFilter):
         super().__init__()
         self.root = root.resolve()
 
-    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+    def relative(self, path: str) -> str | None:
+        """`path` relative to the root; a symlink is not followed (its target may well
+        be outside the journal, and the loader is the one to say so)."""
         try:
-            rel = Path(path).resolve().relative_to(self.root).as_posix()
+            return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
         except ValueError:
+            return None
+
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        rel = self.relative(path)
+        if rel is None:
             return False
-        watched = rel == "infoint.yaml" or rel.startswith(("content/", "themes/"))
+        # The folders themselves too: renamed or deleted whole, they send no other event.
+        watched = rel in INPUTS or rel.startswith(("content/", "themes/"))
         return watched and super().__call__(change, path)
 
 
 def watch(root: Path, on_change: Callable[[set[str]], None], stop: threading.Event) -> None:
     """Call `on_change` with the changed paths (relative to `root`) until `stop` is set."""
     journal_filter = JournalFilter(root)
-    for changes in watchfiles.watch(root, watch_filter=journal_filter, debounce=MAX_BURST_MS,
-                                    step=QUIET_MS, stop_event=stop,
+    for changes in watchfiles.watch(journal_filter.root, watch_filter=journal_filter,
+                                    debounce=MAX_BURST_MS, step=QUIET_MS, stop_event=stop,
                                     raise_interrupt=False, yield_on_timeout=False):
-        paths = set()
-        for _, path in changes:
-            try:
-                paths.add(Path(path).resolve().relative_to(journal_filter.root).as_posix())
-            except ValueError:
-                continue
+        paths = {rel for _, path in changes if (rel := journal_filter.relative(path))}
         if paths:
             on_change(paths)
