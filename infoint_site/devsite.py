@@ -68,6 +68,19 @@ class DevSite:
         self.problems: list[Problem] = []
         """The problems of the latest build; errors among them mean it failed."""
         self._lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._closed = False
+
+    def close(self) -> None:
+        """Write nothing more into `out`, even from a build still running; returns once
+        no file is being written, so `out` can then be removed for good."""
+        with self._write_lock:
+            self._closed = True
+
+    @property
+    def building(self) -> bool:
+        """True while a build runs."""
+        return self._lock.locked()
 
     def forget_theme(self) -> None:
         """Templates changed on disk: render everything again next time."""
@@ -80,7 +93,7 @@ class DevSite:
         build, as the watcher reports them; None means anything may have changed.
         """
         with self._lock:
-            if changed is None or any(path.startswith("themes/") for path in changed):
+            if changed is None or any(p.split("/")[0] == "themes" for p in changed):
                 self.forget_theme()
             started = time.perf_counter()
             try:
@@ -124,12 +137,21 @@ class DevSite:
 
     def _write(self, changed: list[str], removed: list[str], files: dict[str, bytes]) -> None:
         """Mirror the build into the private folder, one atomic replace per file."""
-        to_write = changed if self.out.is_dir() else list(files)  # deleted under us: all again
-        for path in to_write:
-            target = self.out / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(files[path])
-            os.replace(temporary, target)
+        try:
+            # Deleted under us since the last build: write it all again.
+            self._mirror(changed if self.out.is_dir() else list(files), files)
+        except FileNotFoundError:
+            self._mirror(list(files), files)  # …or while this one was writing
         for path in removed:
             (self.out / path).unlink(missing_ok=True)
+
+    def _mirror(self, paths: list[str], files: dict[str, bytes]) -> None:
+        for path in paths:
+            with self._write_lock:
+                if self._closed:
+                    return
+                target = self.out / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+                temporary.write_bytes(files[path])
+                os.replace(temporary, target)
