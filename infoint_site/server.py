@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import re
 import socket
+import sys
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,7 +25,9 @@ from .errors import InfointError
 from .problems import Problem
 
 LIVE_PREFIX = "/__infoint/"
-LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+HOST_HEADER = re.compile(r"(?P<name>\[[0-9a-f:.]+\]|[^:\[\]]+)(?::[0-9]{1,5})?")
+"""A Host header: a name or a bracketed IPv6 address, and perhaps a port."""
 HEARTBEAT_SECONDS = 10.0
 
 
@@ -61,7 +65,7 @@ class DevServer(ThreadingHTTPServer):
         self.hub = hub
         self.allowed_hosts = set(LOOPBACK_HOSTS)
         if host not in ("0.0.0.0", "::", ""):
-            self.allowed_hosts.add(host)
+            self.allowed_hosts.add(f"[{host}]" if ":" in host else host.lower())
         self.live_js = resources.files("infoint_site").joinpath("live.js").read_bytes()
         try:
             super().__init__((host, port), Handler)
@@ -70,6 +74,12 @@ class DevServer(ThreadingHTTPServer):
                 raise InfointError(f"port {port} on {host} is already in use; try"
                                    f" --port {port + 1}") from None
             raise InfointError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A tab closed mid-answer is not an error worth a traceback in the terminal."""
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)
 
 
 def file_for(path: str) -> str | None:
@@ -96,12 +106,16 @@ class Handler(BaseHTTPRequestHandler):
         pass  # one line per rebuild is enough in a terminal
 
     def _host_allowed(self) -> bool:
-        host = (self.headers.get("Host") or "").strip().lower()
-        if host.startswith("["):
-            name = host.split("]")[0] + "]"
-        else:
-            name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-        return name in self.server.allowed_hosts
+        """One Host header naming this machine; an absolute URL must name it too."""
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1:
+            return False
+        target = urlsplit(self.path).netloc
+        return all(self._local(name) for name in (hosts[0], *([target] if target else [])))
+
+    def _local(self, host: str) -> bool:
+        match = HOST_HEADER.fullmatch(host.strip().lower())
+        return match is not None and match["name"] in self.server.allowed_hosts
 
     def do_HEAD(self) -> None:
         self._respond(head=True)
