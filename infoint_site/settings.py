@@ -152,11 +152,14 @@ def _questions(path: str, node: Any, problems: list[Problem]) -> dict[str, tuple
 def _known_timezone(name: str) -> bool:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    if not re.fullmatch(r"[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*", name):
+    # The longest IANA name has 32 characters; a long one only makes the lookup recurse.
+    if len(name) > 64 or not re.fullmatch(r"[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*", name):
         return False
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError, TypeError, ImportError):
+        # A folder of zones (America), a name too long for a file name, or one that
+        # tzdata's package lookup trips over (__init__/x): none is a time zone.
         return False
     return True
 
