@@ -12,6 +12,8 @@ non-scalar keys. Every refusal is a `YamlError` with a position.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 import yaml
@@ -27,6 +29,8 @@ MAX_NODES = 20_000
 """Alias expansion past this many values is refused (a "billion laughs" bomb)."""
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_OTHER_BREAKS = ("\x85", "\u2028", "\u2029")
+"""Characters that end a line for libyaml, but not in an editor."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,23 +92,61 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def _describe_parser_error(exc: yaml.MarkedYAMLError, text: str, offset: int) -> YamlError:
-    """The parser's complaint at its file position (YAML text line + `offset`)."""
+class _Positions:
+    """File positions (line, col; 1-based) of libyaml's marks.
+
+    libyaml also ends a line at U+0085, U+2028 and U+2029, which editors do not, and
+    counts a line break after a text that lacks a final one. Its own line and column
+    serve where neither can happen; elsewhere they come from the mark's offset.
+    """
+
+    def __init__(self, text: str, offset: int) -> None:
+        self.text = text
+        self.offset = offset
+        self.exact = not any(c in text for c in _OTHER_BREAKS)
+        self._starts: list[int] | None = None
+
+    def __call__(self, mark: yaml.Mark) -> tuple[int, int]:
+        if self.exact and mark.index < len(self.text):
+            return mark.line + 1 + self.offset, mark.column + 1
+        if self._starts is None:
+            self._starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+        index = min(mark.index, len(self.text))
+        line = bisect_right(self._starts, index)
+        return line + self.offset, index - self._starts[line - 1] + 1
+
+
+def _describe_parser_error(exc: yaml.MarkedYAMLError, text: str,
+                           where: _Positions) -> YamlError:
+    """The parser's complaint at its file position."""
     mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    line, col = where(mark) if mark else (1 + where.offset, 1)
     problem = exc.problem or "cannot be read"
     if mark and 0 <= mark.index < len(text) and text[mark.index] == "\t":
-        return YamlError(
-            "a tab character: YAML indents with spaces only", line + offset, col, code="E110"
-        )
+        return YamlError("a tab character: YAML indents with spaces only", line, col,
+                         code="E110")
     context = exc.context_mark
-    if exc.context and context is not None and (context.line, context.column) != (line - 1,
-                                                                                  col - 1):
-        problem = (f"{problem} ({exc.context} that starts at line {context.line + 1 + offset},"
-                   f" column {context.column + 1})")
+    if exc.context and context is not None and where(context) != (line, col):
+        context_line, context_col = where(context)
+        problem = (f"{problem} ({exc.context} that starts at line {context_line},"
+                   f" column {context_col})")
     elif exc.context:
         problem = f"{problem} ({exc.context})"
-    return YamlError(f"YAML syntax error: {problem}", line + offset, col)
+    for near in (mark, context):
+        odd = _other_break_near(text, near.index) if near is not None else None
+        if odd is not None:
+            problem += (f"; line {where(near)[0]} holds the invisible character U+{ord(odd):04X},"
+                        " which YAML reads as a line break: remove it")
+            break
+    return YamlError(f"YAML syntax error: {problem}", line, col)
+
+
+def _other_break_near(text: str, index: int) -> str | None:
+    """The first of `_OTHER_BREAKS` on the (editor's) line holding `index`, if any."""
+    start = text.rfind("\n", 0, index) + 1
+    end = text.find("\n", index)
+    line = text[start:] if end < 0 else text[start:end]
+    return next((c for c in line if c in _OTHER_BREAKS), None)
 
 
 class _Builder:
@@ -192,11 +234,11 @@ def read_yaml(text: str, first_line: int = 1) -> Node | None:
 
 def _read(text: str, offset: int) -> Node | None:
     builder = _Builder()
+    where = _Positions(text, offset)
     documents = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            mark = event.start_mark
-            line, col = mark.line + 1 + offset, mark.column + 1
+            line, col = where(event.start_mark)
             if isinstance(event, yaml.ScalarEvent):
                 _check_tag(event.tag, line, col)
                 plain = bool(event.implicit[0]) and not event.style
@@ -219,7 +261,7 @@ def _read(text: str, offset: int) -> Node | None:
                 if documents > 1:
                     raise YamlError("more than one YAML document", line, col)
     except yaml.MarkedYAMLError as exc:
-        raise _describe_parser_error(exc, text, offset) from None
+        raise _describe_parser_error(exc, text, where) from None
     except yaml.reader.ReaderError as exc:  # a control character: no mark, an offset
         line, col = _line_col(text, exc.position)
         line += offset
@@ -229,4 +271,6 @@ def _read(text: str, offset: int) -> Node | None:
         ) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"YAML cannot be read: {exc}", 1 + offset, 1) from None
+    if isinstance(builder.root, Scalar) and builder.root.is_null:
+        return None  # `---` alone, or only comments: a document with nothing in it
     return builder.root
