@@ -146,13 +146,25 @@ class Integer(Kind):
         return {"type": "integer", "minimum": self.minimum, "maximum": self.maximum}
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+"""Dates outside these years are typos (0026 for 2026); refusing them also keeps every
+computed date (a meeting's day plus a 9999-month cadence) within what a date can hold."""
+_YEAR_PATTERN = "(19|2[0-9])[0-9]{2}"
+
+
 def _real_date(text: str, node: y.Node) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as exc:
         raise FieldError(
             "E203", f"expected a date like 2026-11-03, got '{text}' ({exc})", node
         ) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise FieldError(
+            "E203", f"expected a date from the year {FIRST_YEAR} to {LAST_YEAR}, got '{text}'",
+            node,
+        )
+    return day
 
 
 class Day(Kind):
@@ -166,7 +178,8 @@ class Day(Kind):
         return _real_date(text, node)
 
     def json_schema(self) -> dict[str, Any]:
-        return {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+        return {"type": "string", "format": "date",
+                "pattern": f"^{_YEAR_PATTERN}-[0-9]{{2}}-[0-9]{{2}}$"}
 
 
 class DayTime(Kind):
@@ -194,7 +207,8 @@ class DayTime(Kind):
     def json_schema(self) -> dict[str, Any]:
         return {
             "type": "string",
-            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?$",
+            "pattern": (f"^{_YEAR_PATTERN}-[0-9]{{2}}-[0-9]{{2}}"
+                        "([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?$"),
         }
 
 
