@@ -25,9 +25,10 @@ from pathlib import Path
 import pytest
 
 import infoint_site.loader
+import infoint_site.serve
 from infoint_site.devsite import Outcome
 from infoint_site.errors import InfointError
-from infoint_site.serve import Preview, private_parent
+from infoint_site.serve import Preview
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from generate import generate
@@ -62,11 +63,6 @@ def snapshot_tree(root: Path) -> dict[str, bytes | None]:
     """Every file (its bytes) and folder (None) under `root`."""
     return {p.relative_to(root).as_posix(): None if p.is_dir() else p.read_bytes()
             for p in sorted(root.rglob("*"))}
-
-
-def serve_folders() -> set[Path]:
-    return set(Path(private_parent() or os.environ.get("TMPDIR") or "/tmp")
-               .glob("infoint-serve-*"))
 
 
 class Running:
@@ -306,15 +302,18 @@ def test_a_symlink_out_of_the_journal_is_refused_and_the_site_stays(
     assert SECRET.encode() not in running.page("/contacts/")
 
 
-def test_a_port_in_use_is_a_clear_error(journal: Path) -> None:
+def test_a_port_in_use_is_a_clear_error(journal: Path, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    private = tmp_path / "private"
+    private.mkdir()
+    monkeypatch.setattr(infoint_site.serve, "private_parent", lambda: str(private))
     with socket.socket() as taken:
         taken.bind((HOST, 0))
         taken.listen()
         port = taken.getsockname()[1]
-        before = serve_folders()
         with pytest.raises(InfointError, match=f"port {port} on 127.0.0.1 is already in use"):
             Preview(journal, HOST, port)
-        assert serve_folders() == before  # its private folder was removed
+    assert list(private.iterdir()) == []  # its private folder was removed
 
 
 # --------------------------------------------------------------------------- never broken
