@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .cache import BuildCache
 from .encrypt import check_password, site_key
 from .errors import JournalInvalid
-from .pipeline import Loaded, load_journal
+from .pipeline import Loaded, ParseMemo, load_journal
 from .privacy import PrivacyReport, privacy_report
 from .problems import Problem, count, sort_problems, summary
-from .render import SiteRenderer
+from .render import RenderMemo, SiteRenderer
 from .theme import find_theme
 from .urls import OpaqueUrls, Urls
-from .writer import check_output, write_site
+from .writer import SiteWriter, WriteFailed, check_output
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,15 +42,27 @@ def output_folder(root: Path, configured: str, out: Path | None) -> Path:
 
 
 def build_site(root: Path | str, today: date | None = None, out: Path | None = None,
-               strict: bool = False, password: str | None = None) -> BuildResult:
+               strict: bool = False, password: str | None = None,
+               use_cache: bool = True) -> BuildResult:
     """Build the journal at `root` into its output folder; raise `JournalInvalid` on errors.
 
     With ``privacy.encrypt`` on, `password` (from INFOINT_PASSWORD) encrypts every page;
-    a missing or short one stops the build before anything is written.
+    a missing or short one stops the build before anything is written. With `use_cache`,
+    files unchanged since an earlier build are neither parsed nor rendered again (see
+    `cache`); the output is the same byte for byte either way.
     """
-    started = time.perf_counter()
     root = Path(root)
-    loaded = load_journal(root, today)
+    cache = BuildCache.load(root) if use_cache else None
+    result = _build(root, today, out, strict, password, cache)
+    if cache is not None:  # only a build that went through touches the cache
+        cache.save()
+    return result
+
+
+def _build(root: Path, today: date | None, out: Path | None, strict: bool,
+           password: str | None, cache: BuildCache | None) -> BuildResult:
+    started = time.perf_counter()
+    loaded = load_journal(root, today, ParseMemo(cache))
     target = output_folder(root, loaded.journal.settings.output, out)
     if loaded.failed(strict):
         raise JournalInvalid(_failure(loaded.problems, strict), loaded.problems)
@@ -58,18 +71,45 @@ def build_site(root: Path | str, today: date | None = None, out: Path | None = N
     key = site_key(check_password(password)) if settings.privacy.encrypt else None
     theme = find_theme(root, settings.theme)
     urls = OpaqueUrls(key.path_key) if key else Urls()
-    renderer = SiteRenderer(loaded.analysis, theme, urls=urls, encrypted=key is not None)
-    rendered = renderer.render()
-    problems = sort_problems([*loaded.problems, *rendered.problems])
-    errors, warnings = count(problems)
-    if errors or (strict and warnings):
-        raise JournalInvalid(_failure(problems, strict), problems)
-    report = privacy_report(renderer.journal, rendered.files, encrypted=key is not None)
-    if key is not None:
-        rendered = renderer.seal(rendered, key)
-    written = write_site(target, rendered.files)
-    return BuildResult(target, report.pages, len(rendered.files) + 1, written,
+    memo = RenderMemo(store=cache)
+    # Pages unchanged since the site being replaced keep their file (never when
+    # encrypting: a new build has a new key).
+    previous = cache.pages_of(target) if cache is not None and key is None else None
+    if previous is not None:
+        memo.previous_pages = previous
+        memo.reusable = lambda file, size, mtime: _unchanged(target / file, size, mtime)
+    renderer = SiteRenderer(loaded.analysis, theme, urls=urls, encrypted=key is not None,
+                            memo=memo)
+    sealer = renderer.sealer(key) if key is not None else None
+    pages: dict[str, tuple[bytes, int, int]] = {}
+    with SiteWriter(target) as writer:
+        for path, data in renderer.stream():
+            if data is None:  # the current site's file is still right: link it
+                if not writer.reuse(path):
+                    raise WriteFailed(f"{target / path} changed during the build; build again")
+                pages[path] = previous[path]  # type: ignore[index]
+                continue
+            info = writer.write(path, sealer(path, data) if sealer else data)
+            if path in memo.fingerprints:
+                pages[path] = (memo.fingerprints[path], info.st_size, info.st_mtime_ns)
+        problems = sort_problems([*loaded.problems, *renderer.problems])
+        errors, warnings = count(problems)
+        if errors or (strict and warnings):
+            raise JournalInvalid(_failure(problems, strict), problems)
+        report = privacy_report(renderer.journal, writer.files, encrypted=key is not None)
+        written = writer.commit()
+    if cache is not None:
+        cache.set_pages_of(target, pages if key is None else {})
+    return BuildResult(target, report.pages, len(writer.files) + 1, written,
                        time.perf_counter() - started, problems, loaded, report)
+
+
+def _unchanged(path: Path, size: int, mtime_ns: int) -> bool:
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    return info.st_size == size and info.st_mtime_ns == mtime_ns
 
 
 def _failure(problems: list[Problem], strict: bool) -> str:

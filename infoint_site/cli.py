@@ -233,7 +233,7 @@ def build(ctx: click.Context, today: Any, out: Path | None, strict: bool,
 
     try:
         result = build_site(_root(ctx), _day(today), out, strict,
-                            password=os.environ.get(PASSWORD_VARIABLE))
+                            password=os.environ.get(PASSWORD_VARIABLE), use_cache=not no_cache)
     except JournalInvalid as exc:
         for problem in exc.problems:
             click.echo(_problem_err(problem), err=True)

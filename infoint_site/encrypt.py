@@ -100,22 +100,31 @@ def b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+class Sealer:
+    """Turns each page into a locked shell around its sealed content.
+
+    Theme files (stylesheet, scripts, icon), ``robots.txt`` and ``_headers`` hold nothing
+    personal and pass through; `shell` renders the locked page from its context.
+    """
+
+    def __init__(self, key: SiteKey, shell: Callable[[dict[str, Any]], str]) -> None:
+        self.key = key
+        self.shell = shell
+        self.check = b64(seal(key.key, CHECK_PATH, CHECK_TEXT))
+
+    def __call__(self, path: str, data: bytes) -> bytes:
+        if not path.endswith(".html"):
+            return data
+        base = "/" if path == "404.html" else "../" * path.count("/")
+        return self.shell({
+            "path": path, "base": base, "salt": b64(self.key.salt),
+            "iterations": self.key.iterations, "check": self.check,
+            "payload": b64(seal(self.key.key, path, data)),
+        }).encode("utf-8")
+
+
 def seal_site(files: dict[str, bytes], key: SiteKey,
               shell: Callable[[dict[str, Any]], str]) -> dict[str, bytes]:
-    """Every page replaced by a locked shell around its sealed content.
-
-    Theme files (stylesheet, scripts, icon) and ``robots.txt`` hold nothing personal and
-    stay as they are; `shell` renders the locked page from its context.
-    """
-    check = b64(seal(key.key, CHECK_PATH, CHECK_TEXT))
-    sealed: dict[str, bytes] = {}
-    for path, data in files.items():
-        if not path.endswith(".html"):
-            sealed[path] = data
-            continue
-        base = "/" if path == "404.html" else "../" * path.count("/")
-        sealed[path] = shell({
-            "path": path, "base": base, "salt": b64(key.salt), "iterations": key.iterations,
-            "check": check, "payload": b64(seal(key.key, path, data)),
-        }).encode("utf-8")
-    return sealed
+    """Every page of `files` sealed (see `Sealer`)."""
+    sealer = Sealer(key, shell)
+    return {path: sealer(path, data) for path, data in files.items()}

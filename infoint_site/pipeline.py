@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from .analysis import Analysis, analyze
+from .cache import BuildCache, digest
 from .clock import today_in
 from .journal import Journal, link
 from .loader import Sources, read_sources
@@ -48,19 +49,28 @@ class Loaded:
 
 
 class ParseMemo:
-    """Parse results kept by file, reused while a file's bytes stay the same (`serve`)."""
+    """Parse results kept by file, reused while a file's bytes stay the same: in memory
+    (`serve`) and, with a `store`, across builds (the persistent cache)."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: BuildCache | None = None) -> None:
         self._kept: dict[tuple[str, str], tuple[bytes, tuple[Record | None, list[Problem]]]] = {}
+        self.store = store
         self.parsed = 0
         """Files actually parsed by the last `process` call."""
 
     def parse(self, kind: str, path: str, data: bytes) -> tuple[Record | None, list[Problem]]:
         kept = self._kept.get((kind, path))
         if kept is not None and kept[0] == data:
+            if self.store is not None:
+                self.store.put_parsed((kind, path, digest(data)), kept[1])
             return kept[1]
-        self.parsed += 1
-        result = parse_file(kind, path, data)
+        key = (kind, path, digest(data)) if self.store is not None else None
+        result = self.store.get_parsed(key) if self.store is not None else None
+        if result is None:
+            self.parsed += 1
+            result = parse_file(kind, path, data)
+            if self.store is not None:
+                self.store.put_parsed(key, result)
         self._kept[(kind, path)] = (data, result)
         return result
 
@@ -100,6 +110,7 @@ def process(sources: Sources, today: date | None = None,
     return Loaded(sources.root, journal, analysis, sort_problems(problems), len(sources.files))
 
 
-def load_journal(root: Path | str, today: date | None = None) -> Loaded:
+def load_journal(root: Path | str, today: date | None = None,
+                 memo: ParseMemo | None = None) -> Loaded:
     """Read and process the journal at `root`."""
-    return process(read_sources(Path(root)), today)
+    return process(read_sources(Path(root)), today, memo)

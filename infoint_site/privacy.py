@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .journal import Journal
@@ -42,7 +42,7 @@ class PrivacyReport:
                 " privacy.hide_fields: [email, phone] in infoint.yaml")
 
 
-def privacy_report(journal: Journal, files: Mapping[str, bytes], encrypted: bool,
+def privacy_report(journal: Journal, files: Iterable[str], encrypted: bool,
                    ) -> PrivacyReport:
     """What `files`, built from the (already redacted) `journal`, reveal about people."""
     contacts = journal.contacts.values()

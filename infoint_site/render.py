@@ -7,8 +7,9 @@ day and theme give the same bytes. Nothing here writes; `writer` does.
 from __future__ import annotations
 
 import json
+import pickle
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -18,7 +19,8 @@ from markupsafe import Markup
 
 from .analysis import Analysis
 from .body import question_key
-from .encrypt import SiteKey, seal_site
+from .cache import BuildCache, digest
+from .encrypt import Sealer, SiteKey
 from .headers import headers_file
 from .markdown import Markdown, RenderEnv, plain_text
 from .problems import Problem
@@ -78,6 +80,16 @@ class RenderMemo:
                    tuple[str, list[Problem], dict[int, str]]] = field(default_factory=dict)
     rendered: int = 0
     """Pages rendered by the last build (the rest came from the memo)."""
+    store: BuildCache | None = None
+    """The persistent cache, for Markdown rendered by earlier builds."""
+    previous_pages: dict[str, tuple[bytes, int, int]] | None = None
+    """Record pages of the site being replaced: file → (fingerprint, size, mtime_ns). Given,
+    a page whose fingerprint is unchanged is not rendered: `stream` yields None for it and
+    the writer links the old file."""
+    reusable: Callable[[str, int, int], bool] | None = None
+    """Whether the current site still holds the file with that size and mtime."""
+    fingerprints: dict[str, bytes] = field(default_factory=dict)
+    """This build's record pages: file → fingerprint of its template, context and theme."""
 
     def reset(self) -> None:
         self.pages.clear()
@@ -110,6 +122,8 @@ class SiteRenderer:
         self.markdown = Markdown()
         self.memo = memo if memo is not None else RenderMemo()
         global_key = (repr(settings), analysis.today, theme.folders, encrypted, type(self.urls))
+        self.global_digest = digest(repr((global_key[:2], global_key[3:], theme.fingerprint())))
+        """Everything every page depends on, the theme's files included."""
         if self.memo.env is None or self.memo.global_key != global_key:
             self.memo.env = theme.environment()
             self.memo.global_key = global_key
@@ -142,12 +156,20 @@ class SiteRenderer:
         key = (path, text, kind, base)
         cached = self.memo.markdown.get(key)
         if cached is None or not sections <= cached[2].keys():
-            page = RenderEnv(path, first_line, kind, self._link_for(base))
-            if sections:
-                html, parts = self.markdown.render_sections(text, page, set(sections))
-            else:
-                html, parts = self.markdown.render(text, page), {}
-            cached = (html, page.problems, parts)
+            link_for = self._link_for(base)
+            store = self.memo.store
+            stored_key = (path, digest(text), first_line, kind, base,
+                          _link_state(text, kind, link_for)) if store is not None else None
+            cached = store.get_markdown(stored_key) if store is not None else None
+            if cached is None or not sections <= cached[2].keys():
+                page = RenderEnv(path, first_line, kind, link_for)
+                if sections:
+                    html, parts = self.markdown.render_sections(text, page, set(sections))
+                else:
+                    html, parts = self.markdown.render(text, page), {}
+                cached = (html, page.problems, parts)
+                if store is not None:
+                    store.put_markdown(stored_key, cached)
             self.memo.markdown[key] = cached
         if report:
             self.problems.extend(cached[1])
@@ -167,12 +189,24 @@ class SiteRenderer:
 
         return link_for
 
-    def _record_page(self, url: str, template: str, **context: Any) -> tuple[str, bytes]:
-        """A page of one record: rendered only if its own context changed."""
+    def _record_page(self, url: str, template: str,
+                     **context: Any) -> tuple[str, bytes | None]:
+        """A page of one record: rendered only if its own context changed since the last
+        build in this process, or since the build of the site being replaced (then the
+        data is None: the old file stands)."""
         frozen = (template, freeze(context))
         kept = self.memo.pages.get(url)
         if kept is not None and kept[0] == frozen:
             return Urls.file_for(url), kept[1]
+        file = Urls.file_for(url)
+        previous = self.memo.previous_pages
+        if previous is not None:
+            fingerprint = digest(pickle.dumps((self.global_digest, frozen), protocol=5))
+            self.memo.fingerprints[file] = fingerprint
+            old = previous.get(file)
+            if (old is not None and old[0] == fingerprint and self.memo.reusable is not None
+                    and self.memo.reusable(file, old[1], old[2])):
+                return file, None
         path, data = self._page(url, template, **context)
         self.memo.pages[url] = (frozen, data)
         return path, data
@@ -503,26 +537,47 @@ class SiteRenderer:
         data = json.dumps(entries, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         return Markup(data.replace("<", "\\u003c"))
 
-    def render(self) -> Rendered:
-        """Every file of the site."""
-        files: dict[str, bytes] = {}
-        for path, data in self.pages():
-            files[path] = data
+    def stream(self) -> Iterator[tuple[str, bytes | None]]:
+        """Every file of the site, as it is rendered (None: keep the current site's file)."""
+        yield from self.pages()
         for path, source in self.theme.static_files().items():
-            files[path] = source.read_bytes()
-        files["robots.txt"] = ROBOTS.encode()
+            yield path, source.read_bytes()
+        yield "robots.txt", ROBOTS.encode()
         if not self.settings.privacy.encrypt:  # a calendar app cannot decrypt a feed
             from .export_ics import calendar_ics
 
-            files["calendar.ics"] = calendar_ics(self.analysis)
-        files["_headers"] = headers_file()
+            yield "calendar.ics", calendar_ics(self.analysis)
+        yield "_headers", headers_file()
+
+    def render(self) -> Rendered:
+        """Every file of the site, in memory (for `serve`)."""
+        files = {path: data for path, data in self.stream() if data is not None}
         return Rendered(dict(sorted(files.items())), self.problems)
 
-    def seal(self, rendered: Rendered, key: SiteKey) -> Rendered:
-        """The same site with every page encrypted (see `encrypt`)."""
+    def sealer(self, key: SiteKey) -> Sealer:
+        """Encrypts pages with this theme's locked shell (see `encrypt`)."""
         template = self.env.get_template("locked.html")
-        files = seal_site(rendered.files, key, lambda context: template.render(**context))
-        return Rendered(files, rendered.problems)
+        return Sealer(key, lambda context: template.render(**context))
+
+    def seal(self, rendered: Rendered, key: SiteKey) -> Rendered:
+        """The same site with every page encrypted."""
+        sealer = self.sealer(key)
+        return Rendered({p: sealer(p, d) for p, d in rendered.files.items()},
+                        rendered.problems)
+
+
+def _link_state(text: str, kind: str, link_for: Any) -> tuple[tuple[str, bool], ...]:
+    """Which journal links in `text` resolve: the part of the site a body's HTML depends on."""
+    if "](" not in text:
+        return ()
+    from .body import _LINK, journal_link
+
+    state = []
+    for match in _LINK.finditer(text):
+        found = journal_link(match.group(2), kind)
+        if found is not None:
+            state.append((match.group(2), link_for(found[0], found[1]) is not None))
+    return tuple(state)
 
 
 DASHBOARD_OVERDUE = 100

@@ -47,6 +47,18 @@ class Theme:
                     files["assets/" + path.relative_to(static).as_posix()] = path
         return dict(sorted(files.items()))
 
+    def fingerprint(self) -> str:
+        """A digest of every template and static file: pages depend on all of them."""
+        import hashlib
+
+        h = hashlib.blake2b(digest_size=16)
+        for folder in self.folders:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    h.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                    h.update(path.read_bytes())
+        return h.hexdigest()
+
     def environment(self) -> jinja2.Environment:
         """A Jinja2 environment that autoescapes everything and fails on undefined names."""
         return jinja2.Environment(

@@ -9,13 +9,14 @@ its content, be / or the home folder, or hold files infoint-site did not write.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import json
 import os
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from .errors import InfointError
@@ -123,48 +124,128 @@ def _recover(out: Path) -> None:
 
 def write_site(out: Path, files: Mapping[str, bytes]) -> int:
     """Replace the site at `out` with `files` in one step; the number of bytes written."""
-    out = out.absolute()
-    if out.is_symlink():  # publish into the folder the link points at; keep the link
-        out = out.resolve()
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        _recover(out)
-        return _write(out, files)
-    except OSError as exc:
-        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        raise WriteFailed(f"could not write the site into {out}: {exc.strerror or exc}{where};"
-                          " the previous site was left as it was") from exc
+    with SiteWriter(out) as writer:
+        for rel, data in files.items():
+            writer.write(rel, data)
+        return writer.commit()
 
 
-def _write(out: Path, files: Mapping[str, bytes]) -> int:
-    fresh = out.parent / f".{out.name}.{os.getpid()}.new.infoint-tmp"
-    shutil.rmtree(fresh, ignore_errors=True)
-    total = 0
-    try:
-        fresh.mkdir()
-        made: set[Path] = {fresh}
-        for rel, data in [*files.items(), (MARKER, marker_bytes(files))]:
-            path = fresh / rel
-            if path.parent not in made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                made.add(path.parent)
+class SiteWriter:
+    """Writes a new site beside the current one, file by file, then swaps it in whole.
+
+    Used as a context manager: leaving the block without `commit` (an error, a
+    Ctrl-C) removes the half-written folder and leaves the current site as it was.
+    Pages are written as they are rendered, so a build never holds the whole site in
+    memory; a page whose bytes are known to equal the current site's is linked, not
+    written (`reuse`).
+    """
+
+    def __init__(self, out: Path) -> None:
+        out = out.absolute()
+        if out.is_symlink():  # publish into the folder the link points at; keep the link
+            out = out.resolve()
+        self.out = out
+        self.fresh = out.parent / f".{out.name}.{os.getpid()}.new.infoint-tmp"
+        self.files: list[str] = []
+        self.bytes = 0
+        self._made: set[Path] = set()
+        self._committed = False
+
+    def __enter__(self) -> SiteWriter:
+        with self._reported():
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            _recover(self.out)
+            shutil.rmtree(self.fresh, ignore_errors=True)
+            self.fresh.mkdir()
+            self._made.add(self.fresh)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if not self._committed:
+            shutil.rmtree(self.fresh, ignore_errors=True)
+
+    @contextlib.contextmanager
+    def _reported(self) -> Iterator[None]:
+        try:
+            yield
+        except OSError as exc:
+            where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+            raise WriteFailed(f"could not write the site into {self.out}:"
+                              f" {exc.strerror or exc}{where}; the previous site was left as"
+                              " it was") from exc
+
+    def _parent(self, path: Path) -> None:
+        if path.parent not in self._made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(path.parent)
+
+    def write(self, rel: str, data: bytes) -> os.stat_result:
+        """Write one file of the new site; its size and times, for the build cache."""
+        path = self.fresh / rel
+        with self._reported():
+            self._parent(path)
             with open(path, "wb") as handle:
                 handle.write(data)
-            total += len(data)
-        if out.exists() and _exchange(fresh, out):
-            shutil.rmtree(fresh, ignore_errors=True)  # holds the previous site now
-        elif out.exists():
-            old = out.parent / f".{out.name}.{os.getpid()}.old.infoint-tmp"
-            os.rename(out, old)
-            try:
-                os.rename(fresh, out)
-            except BaseException:
-                os.rename(old, out)  # put the previous site back before giving up
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
+                info = os.fstat(handle.fileno())
+        self.files.append(rel)
+        self.bytes += len(data)
+        return info
+
+    def reuse(self, rel: str) -> bool:
+        """Link the current site's `rel` into the new one; False if it cannot be linked."""
+        path = self.fresh / rel
+        with self._reported():
+            self._parent(path)
+        try:
+            os.link(self.out / rel, path)
+        except OSError:
+            return False
+        self.files.append(rel)
+        return True
+
+    def commit(self) -> int:
+        """Swap the new site in (atomically where the system allows); the bytes written."""
+        listing = marker_bytes(dict.fromkeys(self.files, b""))
+        with self._reported():
+            (self.fresh / MARKER).write_bytes(listing)
+            _swap(self.fresh, self.out, len(self.files))
+        self._committed = True
+        return self.bytes + len(listing)
+
+
+BACKGROUND_REMOVAL_FILES = 2000
+"""A replaced site with more files than this is removed by a background process: on a
+slow disk, deleting 10,000 page folders can take longer than the whole build."""
+
+
+def _remove(folder: Path, files: int) -> None:
+    """Remove a replaced site; big ones in a detached process (the next build cleans up
+    what an interrupted removal leaves)."""
+    if files > BACKGROUND_REMOVAL_FILES and hasattr(os, "fork"):
+        import subprocess
+        import sys
+
+        with contextlib.suppress(OSError):
+            subprocess.Popen(
+                [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)",
+                 str(folder)], start_new_session=True, stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            return
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _swap(fresh: Path, out: Path, files: int = 0) -> None:
+    """Put `fresh` at `out`; the previous site is removed once it is no longer needed."""
+    if out.exists() and _exchange(fresh, out):
+        _remove(fresh, files)  # holds the previous site now
+    elif out.exists():
+        old = out.parent / f".{out.name}.{os.getpid()}.old.infoint-tmp"
+        os.rename(out, old)
+        try:
             os.rename(fresh, out)
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    return total
+        except BaseException:
+            os.rename(old, out)  # put the previous site back before giving up
+            raise
+        _remove(old, files)
+    else:
+        os.rename(fresh, out)

@@ -1,0 +1,180 @@
+"""The persistent build cache in ``<journal>/.infoint-cache/``.
+
+Parsed files are kept by a digest of their bytes, rendered Markdown by a digest of its
+text (and of the journal links in it that resolve), so a file that did not change is
+neither parsed nor rendered again. The whole cache is one file, written atomically at
+the end of a build.
+
+A cache is trusted only if it is this program's own: the file is signed with HMAC-
+SHA256 under a key kept outside the journal (``~/.cache/infoint-site/cache.key``), so a
+cache copied from elsewhere, committed by mistake or altered is discarded unread,
+never unpickled. It also names the versions of infoint-site and its parsers and
+renderers; any difference, or any damage, and it is ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import pickle
+import sys
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = ".infoint-cache"
+CACHE_FILE = "build.cache"
+MAGIC = b"INFOINT-CACHE-1\n"
+FORMAT = 2
+
+
+def digest(data: bytes | str) -> bytes:
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _versions() -> dict[str, str]:
+    found = {"format": str(FORMAT), "python": sys.version}
+    for package in ("infoint-site", "markdown-it-py", "pyyaml", "jinja2"):
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = "?"
+    source = Path(__file__).resolve().parent
+    # A source checkout changes without a new version: the code itself is part of the key.
+    found["code"] = digest(b"".join(p.read_bytes() for p in sorted(source.glob("*.py")))).hex()
+    return found
+
+
+def _key_file() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "infoint-site" / "cache.key"
+
+
+def _signing_key(create: bool) -> bytes | None:
+    """This user's key for signing caches (made on first save); None if there is none."""
+    path = _key_file()
+    try:
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+    except OSError:
+        pass
+    if not create:
+        return None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = os.urandom(32)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(key)
+        return key
+    except OSError:
+        return None
+
+
+class BuildCache:
+    """Parse results and rendered Markdown from earlier builds of one journal."""
+
+    def __init__(self, root: Path | None = None, key: bytes | None = None) -> None:
+        self.root = root
+        self.key = key
+        self.parsed: dict[Any, Any] = {}
+        self.markdown: dict[Any, Any] = {}
+        self.pages: dict[str, dict[str, tuple[bytes, int, int]]] = {}
+        """Output folder → its record pages: file → (fingerprint, size, mtime_ns)."""
+        self._used_parsed: set[Any] = set()
+        self._used_markdown: set[Any] = set()
+        self.status = "off"
+        """What happened on load: off, new, loaded, or why an old cache was discarded."""
+
+    @property
+    def path(self) -> Path | None:
+        return self.root / CACHE_DIR / CACHE_FILE if self.root is not None else None
+
+    @classmethod
+    def load(cls, root: Path) -> BuildCache:
+        """The journal's cache, or an empty one if there is none it can trust."""
+        cache = cls(root, _signing_key(create=False))
+        cache.status = cache._read() if cache.key is not None else "new"
+        return cache
+
+    def _read(self) -> str:
+        assert self.path is not None and self.key is not None
+        try:
+            blob = self.path.read_bytes()
+        except FileNotFoundError:
+            return "new"
+        except OSError as exc:
+            return f"discarded: {exc.strerror}"
+        if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + 32:
+            return "discarded: not a cache of this program"
+        signature, payload = blob[len(MAGIC):len(MAGIC) + 32], blob[len(MAGIC) + 32:]
+        if not hmac.compare_digest(signature, hmac.new(self.key, payload, "sha256").digest()):
+            return "discarded: not signed by this user (copied, altered or foreign)"
+        try:
+            data = pickle.loads(payload)  # signed by us: safe to unpickle
+            if data["versions"] != _versions():
+                return "discarded: made by another version"
+            self.parsed, self.markdown = data["parsed"], data["markdown"]
+            self.pages = data["pages"]
+        except Exception:  # a damaged cache is only a slower build
+            self.parsed, self.markdown = {}, {}
+            return "discarded: damaged"
+        return "loaded"
+
+    def get_parsed(self, key: Any) -> Any:
+        found = self.parsed.get(key)
+        if found is not None:
+            self._used_parsed.add(key)
+        return found
+
+    def put_parsed(self, key: Any, value: Any) -> None:
+        self.parsed[key] = value
+        self._used_parsed.add(key)
+
+    def get_markdown(self, key: Any) -> Any:
+        found = self.markdown.get(key)
+        if found is not None:
+            self._used_markdown.add(key)
+        return found
+
+    def put_markdown(self, key: Any, value: Any) -> None:
+        self.markdown[key] = value
+        self._used_markdown.add(key)
+
+    def pages_of(self, out: Path) -> dict[str, tuple[bytes, int, int]]:
+        return self.pages.get(str(out.absolute()), {})
+
+    def set_pages_of(self, out: Path, pages: dict[str, tuple[bytes, int, int]]) -> None:
+        self.pages = {str(out.absolute()): pages}  # one output per journal is kept
+
+    def save(self) -> None:
+        """Keep what this build used (so the cache never grows past one journal), atomically."""
+        if self.path is None:
+            return
+        self.key = self.key or _signing_key(create=True)
+        if self.key is None:  # no place to keep a key: no cache, only slower builds
+            return
+        data = {
+            "versions": _versions(),
+            "parsed": {k: self.parsed[k] for k in self._used_parsed if k in self.parsed},
+            "markdown": {k: self.markdown[k] for k in self._used_markdown if k in self.markdown},
+            "pages": self.pages,
+        }
+        payload = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+        signature = hmac.new(self.key, payload, "sha256").digest()
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            (self.path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+            temporary = self.path.with_name(f".{CACHE_FILE}.{os.getpid()}.tmp")
+            temporary.write_bytes(MAGIC + signature + payload)
+            os.replace(temporary, self.path)
+        except OSError:
+            pass  # a cache that cannot be written only makes the next build slower
+
+
+Parser = Callable[[str, str, bytes], Any]
