@@ -32,6 +32,17 @@ class Snapshot:
     files: dict[str, bytes]
     changed_at: dict[str, int] = field(default_factory=dict)
     """Output path → the epoch of the build that last changed it."""
+    assets_changed_at: int = 0
+    """The epoch of the build that last changed a file under ``assets/`` (the theme's
+    stylesheet and scripts, which every page loads)."""
+
+    def page_changed_at(self, page: str) -> int:
+        """The last epoch that changed what a tab on `page` shows: the page (made or
+        removed) or an asset it loads; -1 if no such page ever was."""
+        changed = self.changed_at.get(page)
+        if changed is None:
+            return 0 if page in self.files else -1
+        return max(changed, self.assets_changed_at)
 
 
 @dataclass(frozen=True)
@@ -129,7 +140,9 @@ class DevSite:
         changed_at = {path: previous.changed_at.get(path, epoch) for path in rendered.files}
         for path in [*changed, *removed]:
             changed_at[path] = epoch
-        self.snapshot = Snapshot(epoch, rendered.files, changed_at)
+        assets = any(path.startswith("assets/") for path in [*changed, *removed])
+        self.snapshot = Snapshot(epoch, rendered.files, changed_at,
+                                 epoch if assets else previous.assets_changed_at)
         self.problems = problems
         return Outcome(True, problems, sorted([*changed, *removed]),
                        time.perf_counter() - started, self.parse_memo.parsed,

@@ -218,7 +218,7 @@ class Handler(BaseHTTPRequestHandler):
                     event = "problems" if lines else "ok"
                     self._event(event, json.dumps(lines))
                     shown = lines
-                changed = snapshot.changed_at.get(page, 0 if page in snapshot.files else -1)
+                changed = snapshot.page_changed_at(page)
                 if changed > seen_epoch or (changed == -1 and seen_epoch == 0 and
                                             snapshot.epoch > 0):
                     self._event("reload", json.dumps({"epoch": snapshot.epoch}))

@@ -360,3 +360,22 @@ def test_only_tabs_whose_page_changed_reload(served: tuple[DevSite, Hub, int],
     assert next(edited) == ("ok", "[]")
     hub.close()
     assert list(untouched) == [] and list(edited) == []  # the streams end with the server
+
+
+def test_a_stylesheet_change_reloads_every_tab(served: tuple[DevSite, Hub, int],
+                                               journal: Path) -> None:
+    site, hub, port = served
+    epoch = site.snapshot.epoch
+    tabs = [events(port, page, epoch) for page in
+            ("index.html", "contacts/oliver-grant/index.html", "meetings/index.html")]
+    for tab in tabs:
+        assert next(tab) == ("ok", "[]")
+    css = (REPO / "themes/default/static/style.css").read_text(encoding="utf-8")
+    rel = write(journal, "themes/default/static/style.css", css + "\nbody { color: teal }\n")
+    outcome = site.rebuild({rel})
+    hub.notify()
+    assert outcome.changed == ["assets/style.css"]  # no page changed, but each looks different
+    for tab in tabs:
+        assert next(tab) == ("reload", json.dumps({"epoch": epoch + 1}))
+    hub.close()
+
