@@ -7,6 +7,7 @@ previous site exactly as it was.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -43,24 +44,26 @@ def output_folder(root: Path, configured: str, out: Path | None) -> Path:
 
 def build_site(root: Path | str, today: date | None = None, out: Path | None = None,
                strict: bool = False, password: str | None = None,
-               use_cache: bool = True) -> BuildResult:
+               use_cache: bool = True, workers: int | None = None) -> BuildResult:
     """Build the journal at `root` into its output folder; raise `JournalInvalid` on errors.
 
     With ``privacy.encrypt`` on, `password` (from INFOINT_PASSWORD) encrypts every page;
     a missing or short one stops the build before anything is written. With `use_cache`,
     files unchanged since an earlier build are neither parsed nor rendered again (see
-    `cache`); the output is the same byte for byte either way.
+    `cache`); the output is the same byte for byte either way, and whatever the number
+    of `workers` (default: one per core).
     """
     root = Path(root)
     cache = BuildCache.load(root) if use_cache else None
-    result = _build(root, today, out, strict, password, cache)
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    result = _build(root, today, out, strict, password, cache, workers)
     if cache is not None:  # only a build that went through touches the cache
         cache.save()
     return result
 
 
 def _build(root: Path, today: date | None, out: Path | None, strict: bool,
-           password: str | None, cache: BuildCache | None) -> BuildResult:
+           password: str | None, cache: BuildCache | None, workers: int) -> BuildResult:
     started = time.perf_counter()
     loaded = load_journal(root, today, ParseMemo(cache))
     target = output_folder(root, loaded.journal.settings.output, out)
@@ -83,7 +86,7 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
     sealer = renderer.sealer(key) if key is not None else None
     pages: dict[str, tuple[bytes, int, int]] = {}
     with SiteWriter(target) as writer:
-        for path, data in renderer.stream():
+        for path, data in renderer.stream(workers):
             if data is None:  # the current site's file is still right: link it
                 if not writer.reuse(path):
                     raise WriteFailed(f"{target / path} changed during the build; build again")

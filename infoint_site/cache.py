@@ -88,6 +88,8 @@ class BuildCache:
         """Output folder → its record pages: file → (fingerprint, size, mtime_ns)."""
         self._used_parsed: set[Any] = set()
         self._used_markdown: set[Any] = set()
+        self._new_markdown: list[tuple[Any, Any]] = []
+        self._hits: list[Any] = []
         self.status = "off"
         """What happened on load: off, new, loaded, or why an old cache was discarded."""
 
@@ -140,10 +142,22 @@ class BuildCache:
         found = self.markdown.get(key)
         if found is not None:
             self._used_markdown.add(key)
+            self._hits.append(key)
         return found
 
     def put_markdown(self, key: Any, value: Any) -> None:
         self.markdown[key] = value
+        self._used_markdown.add(key)
+        self._new_markdown.append((key, value))
+
+    def take_new_markdown(self) -> tuple[list[tuple[Any, Any]], list[Any]]:
+        """Markdown rendered, and keys of Markdown reused, since the last call: what a
+        worker process hands back so that the cache keeps both."""
+        new, hits = self._new_markdown, self._hits
+        self._new_markdown, self._hits = [], []
+        return new, hits
+
+    def mark_used(self, key: Any) -> None:
         self._used_markdown.add(key)
 
     def pages_of(self, out: Path) -> dict[str, tuple[bytes, int, int]]:

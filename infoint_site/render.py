@@ -6,8 +6,9 @@ day and theme give the same bytes. Nothing here writes; `writer` does.
 
 from __future__ import annotations
 
+import functools
 import json
-import pickle
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -201,7 +202,8 @@ class SiteRenderer:
         file = Urls.file_for(url)
         previous = self.memo.previous_pages
         if previous is not None:
-            fingerprint = digest(pickle.dumps((self.global_digest, frozen), protocol=5))
+            # repr, not pickle: pickle's bytes depend on which equal objects are shared.
+            fingerprint = digest(repr((self.global_digest, frozen)))
             self.memo.fingerprints[file] = fingerprint
             old = previous.get(file)
             if (old is not None and old[0] == fingerprint and self.memo.reusable is not None
@@ -239,18 +241,42 @@ class SiteRenderer:
 
     # -- pages -------------------------------------------------------------------
 
-    def pages(self) -> Iterator[tuple[str, bytes]]:
+    def pages(self, workers: int = 1) -> Iterator[tuple[str, bytes | None]]:
+        """Every page; record pages in `workers` processes when there are many."""
         yield self.dashboard()
         yield self.follow_ups_page()
-        yield from self.contact_pages()
-        yield from self.meeting_pages()
-        yield from self.company_pages()
+        yield self.contacts_index()
+        yield self.meetings_index()
+        yield self.companies_index()
+        yield from self.record_pages(workers)
         yield self.referrals_page()
-        yield from self.question_pages()
+        yield from self.question_pages()  # after the meetings: it reuses their answers
         yield self.stats_page()
         yield self._page("search/", "search.html", search_index=self.search_index())
         # Served for any missing path, so its links start at the site root.
         yield self._page("404.html", "404.html", base="/")
+
+    def record_jobs(self) -> list[tuple[str, str]]:
+        return ([("contact", cid) for cid in self.journal.contacts]
+                + [("meeting", mid) for mid in self.journal.meetings]
+                + [("company", coid) for coid in self.journal.companies])
+
+    def record_page(self, job: tuple[str, str]) -> tuple[str, bytes | None]:
+        kind, record_id = job
+        if kind == "contact":
+            return self.contact_page(record_id)
+        if kind == "meeting":
+            return self.meeting_page(record_id)
+        return self.company_page(record_id)
+
+    def record_pages(self, workers: int = 1) -> Iterator[tuple[str, bytes | None]]:
+        """The page of every contact, meeting and company, in order."""
+        jobs = self.record_jobs()
+        if workers < 2 or len(jobs) < PARALLEL_MIN_PAGES or not hasattr(os, "fork"):
+            for job in jobs:
+                yield self.record_page(job)
+            return
+        yield from _render_in_workers(self, jobs, workers)
 
     def dashboard(self) -> tuple[str, bytes]:
         analysis = self.analysis
@@ -280,84 +306,110 @@ class SiteRenderer:
         return self._page("follow-ups/", "follow_ups.html", follow_ups=self.views.follow_ups(items),
                           done_total=len(done))
 
-    def contact_pages(self) -> Iterator[tuple[str, bytes]]:
-        analysis = self.analysis
+    @functools.cached_property
+    def _by_contact(self) -> dict[str, list[Any]]:
+        """Contact id → the follow-ups owed to them or about them."""
+        found: dict[str, list[Any]] = {}
+        for item in self.analysis.follow_ups:
+            found.setdefault(item.contact, []).append(item)
+            if item.about:
+                found.setdefault(item.about, []).append(item)
+        return found
+
+    @functools.cached_property
+    def _by_meeting(self) -> dict[str, list[Any]]:
+        found: dict[str, list[Any]] = {}
+        for item in self.analysis.follow_ups:
+            if item.meeting:
+                found.setdefault(item.meeting, []).append(item)
+        return found
+
+    @functools.cached_property
+    def _suggested(self) -> dict[str, list[str]]:
+        """Contact id → the people they suggested, as written."""
+        found: dict[str, list[str]] = {}
+        for meeting in self.journal.meetings.values():
+            for person in meeting.referrals:
+                for cid in meeting.contacts:
+                    found.setdefault(cid, []).append(person)
+        return found
+
+    @functools.cached_property
+    def _people(self) -> dict[str, list[tuple[Any, str]]]:
+        """Company id → (contact, status) of the people there."""
+        found: dict[str, list[tuple[Any, str]]] = {}
+        for contact in self.journal.contacts.values():
+            if contact.company in self.journal.companies:
+                found.setdefault(contact.company, []).append(
+                    (contact, self.analysis.contact_status[contact.id]))
+        return found
+
+    @functools.cached_property
+    def _bank(self) -> dict[str, tuple[str, ...]]:
+        return question_bank(self.settings.questions)
+
+    def contacts_index(self) -> tuple[str, bytes]:
         tags = sorted({t for c in self.journal.contacts.values() for t in c.tags}, key=str.lower)
         companies = sorted({self.views.company_link(c.company).text  # type: ignore[union-attr]
                             for c in self.journal.contacts.values() if c.company},
                            key=str.lower)
-        yield self._page("contacts/", "contacts.html", tags=tags, companies=companies,
-                         statuses=CONTACT_STATUS_ORDER)
-        by_contact: dict[str, list] = {}
-        for item in analysis.follow_ups:
-            by_contact.setdefault(item.contact, []).append(item)
-            if item.about:
-                by_contact.setdefault(item.about, []).append(item)
-        suggested: dict[str, list[str]] = {}
-        for meeting in self.journal.meetings.values():
-            for person in meeting.referrals:
-                for cid in meeting.contacts:
-                    suggested.setdefault(cid, []).append(person)
-        for cid, contact in self.journal.contacts.items():
-            url = self.urls.contact(cid)
-            yield self._record_page(
-                url, "contact.html", contact=contact,
-                status=analysis.contact_status[cid],
-                chain=[self.views.contact_link(c) for c in analysis.forest.chains[cid]],
-                referred=[self.views.contact_link(c) for c in analysis.forest.referred[cid]],
-                descendants=analysis.forest.descendants[cid],
-                suggested=[self.views.person_link(p)
-                           for p in dict.fromkeys(suggested.get(cid, ()))],
-                meetings=[self.meeting_row(m) for m in analysis.meetings_of.get(cid, ())],
-                follow_ups=self.views.follow_ups(by_contact.get(cid, [])),
-                company=self.views.company_link(contact.company),
-                notes=self.body_html(contact, "contacts", Urls.base_for(url)),
-            )
+        return self._page("contacts/", "contacts.html", tags=tags, companies=companies,
+                          statuses=CONTACT_STATUS_ORDER)
 
-    def meeting_pages(self) -> Iterator[tuple[str, bytes]]:
+    def contact_page(self, cid: str) -> tuple[str, bytes | None]:
+        analysis, contact = self.analysis, self.journal.contacts[cid]
+        url = self.urls.contact(cid)
+        return self._record_page(
+            url, "contact.html", contact=contact,
+            status=analysis.contact_status[cid],
+            chain=[self.views.contact_link(c) for c in analysis.forest.chains[cid]],
+            referred=[self.views.contact_link(c) for c in analysis.forest.referred[cid]],
+            descendants=analysis.forest.descendants[cid],
+            suggested=[self.views.person_link(p)
+                       for p in dict.fromkeys(self._suggested.get(cid, ()))],
+            meetings=[self.meeting_row(m) for m in analysis.meetings_of.get(cid, ())],
+            follow_ups=self.views.follow_ups(self._by_contact.get(cid, [])),
+            company=self.views.company_link(contact.company),
+            notes=self.body_html(contact, "contacts", Urls.base_for(url)),
+        )
+
+    def meetings_index(self) -> tuple[str, bytes]:
         grouped: dict[str, list[MeetingRow]] = {"scheduled": [], "done": [], "cancelled": []}
         for meeting in self.journal.meetings.values():
             row = self.meeting_row(meeting)
             grouped[row.status].append(row)
-        yield self._page("meetings/", "meetings.html", groups=[
+        return self._page("meetings/", "meetings.html", groups=[
             ("scheduled", "Scheduled", grouped["scheduled"]),
             ("done", "Held", grouped["done"][::-1]),
             ("cancelled", "Cancelled", grouped["cancelled"][::-1]),
         ])
-        by_meeting: dict[str, list] = {}
-        for item in self.analysis.follow_ups:
-            if item.meeting:
-                by_meeting.setdefault(item.meeting, []).append(item)
-        bank = question_bank(self.settings.questions)
-        for mid, meeting in self.journal.meetings.items():
-            url = self.urls.meeting(mid)
-            status = self.analysis.meeting_status[mid]
-            yield self._record_page(
-                url, "meeting.html", meeting=meeting, status=status,
-                with_names=self.views.with_names(meeting),
-                contacts=[self.views.contact_link(c) for c in meeting.contacts],
-                referrals=[self.views.person_link(p) for p in meeting.referrals],
-                follow_ups=self.views.follow_ups(by_meeting.get(mid, [])),
-                notes=self.markdown_html(
-                    meeting.path, meeting.body, meeting.body_line, "meetings",
-                    Urls.base_for(url),
-                    sections=frozenset(a.line - meeting.body_line for a in meeting.answers)),
-                prep=self.prep_sheet(meeting, Urls.base_for(url), bank)
-                if status == "scheduled" else None,
-            )
 
-    def company_pages(self) -> Iterator[tuple[str, bytes]]:
-        people: dict[str, list] = {}
-        for contact in self.journal.contacts.values():
-            if contact.company in self.journal.companies:
-                people.setdefault(contact.company, []).append(
-                    (contact, self.analysis.contact_status[contact.id]))
-        yield self._page("companies/", "companies.html", people=people)
-        for coid, company in self.journal.companies.items():
-            url = self.urls.company(coid)
-            yield self._record_page(url, "company.html", company=company,
-                             people=people.get(coid, []),
-                             notes=self.body_html(company, "companies", Urls.base_for(url)))
+    def meeting_page(self, mid: str) -> tuple[str, bytes | None]:
+        meeting = self.journal.meetings[mid]
+        url = self.urls.meeting(mid)
+        base = Urls.base_for(url)
+        status = self.analysis.meeting_status[mid]
+        return self._record_page(
+            url, "meeting.html", meeting=meeting, status=status,
+            with_names=self.views.with_names(meeting),
+            contacts=[self.views.contact_link(c) for c in meeting.contacts],
+            referrals=[self.views.person_link(p) for p in meeting.referrals],
+            follow_ups=self.views.follow_ups(self._by_meeting.get(mid, [])),
+            notes=self.markdown_html(
+                meeting.path, meeting.body, meeting.body_line, "meetings", base,
+                sections=frozenset(a.line - meeting.body_line for a in meeting.answers)),
+            prep=self.prep_sheet(meeting, base, self._bank) if status == "scheduled" else None,
+        )
+
+    def companies_index(self) -> tuple[str, bytes]:
+        return self._page("companies/", "companies.html", people=self._people)
+
+    def company_page(self, coid: str) -> tuple[str, bytes | None]:
+        url = self.urls.company(coid)
+        company = self.journal.companies[coid]
+        return self._record_page(url, "company.html", company=company,
+                                 people=self._people.get(coid, []),
+                                 notes=self.body_html(company, "companies", Urls.base_for(url)))
 
     def referrals_page(self) -> tuple[str, bytes]:
         forest = self.analysis.forest
@@ -537,9 +589,12 @@ class SiteRenderer:
         data = json.dumps(entries, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         return Markup(data.replace("<", "\\u003c"))
 
-    def stream(self) -> Iterator[tuple[str, bytes | None]]:
-        """Every file of the site, as it is rendered (None: keep the current site's file)."""
-        yield from self.pages()
+    def stream(self, workers: int = 1) -> Iterator[tuple[str, bytes | None]]:
+        """Every file of the site, as it is rendered (None: keep the current site's file).
+
+        With `workers` > 1, record pages are rendered by that many forked processes;
+        the files are the same, byte for byte."""
+        yield from self.pages(workers)
         for path, source in self.theme.static_files().items():
             yield path, source.read_bytes()
         yield "robots.txt", ROBOTS.encode()
@@ -564,6 +619,62 @@ class SiteRenderer:
         sealer = self.sealer(key)
         return Rendered({p: sealer(p, d) for p, d in rendered.files.items()},
                         rendered.problems)
+
+
+PARALLEL_MIN_PAGES = 400
+"""Fewer record pages than this render in the main process: forking would cost more."""
+_BATCH = 64
+
+_WORKER: SiteRenderer | None = None
+"""The renderer a forked worker inherited (set just before the fork)."""
+
+
+def _render_batch(jobs: list[tuple[str, str]]) -> tuple[Any, ...]:
+    """In a worker: render some record pages; return them and what rendering learned."""
+    renderer = _WORKER
+    assert renderer is not None
+    problems, sections = len(renderer.problems), set(renderer.sections)
+    fingerprints = set(renderer.memo.fingerprints)
+    rendered = renderer.memo.rendered
+    pages = [renderer.record_page(job) for job in jobs]
+    store = renderer.memo.store
+    return (
+        pages,
+        renderer.problems[problems:],
+        {k: v for k, v in renderer.sections.items() if k not in sections},
+        {k: v for k, v in renderer.memo.fingerprints.items() if k not in fingerprints},
+        store.take_new_markdown() if store is not None else ([], []),
+        renderer.memo.rendered - rendered,
+    )
+
+
+def _render_in_workers(renderer: SiteRenderer, jobs: list[tuple[str, str]],
+                       workers: int) -> Iterator[tuple[str, bytes | None]]:
+    """Record pages rendered by forked processes, in order; their findings merged back."""
+    import multiprocessing
+
+    global _WORKER
+    _WORKER = renderer
+    if renderer.memo.store is not None:
+        renderer.memo.store.take_new_markdown()  # workers report only their own
+    batches = [jobs[i:i + _BATCH] for i in range(0, len(jobs), _BATCH)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for pages, problems, sections, fingerprints, markdown, rendered in pool.imap(
+                    _render_batch, batches):
+                renderer.problems.extend(problems)
+                renderer.sections.update(sections)
+                renderer.memo.fingerprints.update(fingerprints)
+                renderer.memo.rendered += rendered
+                if renderer.memo.store is not None:
+                    new, hits = markdown
+                    for key, value in new:
+                        renderer.memo.store.put_markdown(key, value)
+                    for key in hits:
+                        renderer.memo.store.mark_used(key)
+                yield from pages
+    finally:
+        _WORKER = None
 
 
 def _link_state(text: str, kind: str, link_for: Any) -> tuple[tuple[str, bool], ...]:

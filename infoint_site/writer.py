@@ -184,8 +184,10 @@ class SiteWriter:
         path = self.fresh / rel
         with self._reported():
             self._parent(path)
-            with open(path, "wb") as handle:
-                handle.write(data)
+            with open(path, "wb", buffering=0) as handle:  # unbuffered: fstat sees it all
+                view = memoryview(data)
+                while view:
+                    view = view[handle.write(view):]
                 info = os.fstat(handle.fileno())
         self.files.append(rel)
         self.bytes += len(data)

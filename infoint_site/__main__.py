@@ -1,0 +1,5 @@
+"""`python -m infoint_site`: the command line."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,98 @@
+"""The same site whatever the route: cache or none, one process or several, warm or cold."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from infoint_site import render
+from infoint_site.build import build_site
+from infoint_site.cache import CACHE_DIR, CACHE_FILE, BuildCache
+
+REPO = Path(__file__).resolve().parent.parent
+TODAY = date(2026, 11, 22)
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    root = tmp_path / "journal"
+    root.mkdir()
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "infoint.yaml", root / "infoint.yaml")
+    return root
+
+
+def test_serial_and_parallel_builds_are_identical(journal: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(render, "_BATCH", 5)
+    build_site(journal, TODAY, tmp_path / "one", use_cache=False, workers=1)
+    build_site(journal, TODAY, tmp_path / "two", use_cache=False, workers=2)
+    assert files_of(tmp_path / "one") == files_of(tmp_path / "two")
+
+
+def test_cached_builds_equal_fresh_ones_after_every_edit(journal: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
+    out = tmp_path / "site"
+    first = build_site(journal, TODAY, out, workers=2)
+    assert (journal / CACHE_DIR / CACHE_FILE).is_file()
+    assert files_of(out) == files_of(_fresh(journal, tmp_path, "fresh0"))
+    meeting = journal / "content/meetings/2026-11-20-ayesha-rahman.md"
+    edits = [
+        lambda: meeting.write_text(meeting.read_text(encoding="utf-8") + "\nOne more line.\n",
+                                   encoding="utf-8"),
+        lambda: (journal / "content/contacts/chloe-davies.md").unlink(),
+        lambda: (journal / "infoint.yaml").write_text(
+            (journal / "infoint.yaml").read_text(encoding="utf-8").replace(
+                "Networking journal", "My journal"), encoding="utf-8"),
+    ]
+    for n, edit in enumerate(edits, 1):
+        edit()
+        warm = build_site(journal, TODAY, out, workers=2)
+        assert warm.loaded.errors == 0
+        assert files_of(out) == files_of(_fresh(journal, tmp_path, f"fresh{n}")), n
+    assert first.pages > 40
+
+
+def test_an_unedited_rebuild_renders_only_listing_pages(journal: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build_site(journal, TODAY, out, workers=1)
+    before = {p: p.stat().st_ino for p in out.rglob("index.html")}
+    build_site(journal, TODAY, out, workers=1)
+    after = {p: p.stat().st_ino for p in out.rglob("index.html")}
+    kept = [p for p in after if before.get(p) == after[p]]
+    assert len(kept) >= 16 + 17 + 3  # every record page linked, not written again
+
+
+def test_a_foreign_or_damaged_cache_is_discarded_unread(journal: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    build_site(journal, TODAY, tmp_path / "site", workers=1)
+    cache_file = journal / CACHE_DIR / CACHE_FILE
+    data = bytearray(cache_file.read_bytes())
+    data[-10] ^= 0xFF
+    cache_file.write_bytes(bytes(data))
+    assert BuildCache.load(journal).status.startswith("discarded: not signed")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "someone-else"))
+    build_site(journal, TODAY, tmp_path / "other", workers=1)  # signs with another key
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    assert BuildCache.load(journal).status.startswith("discarded: not signed")
+    cache_file.write_bytes(b"garbage")
+    assert BuildCache.load(journal).status == "discarded: not a cache of this program"
+    result = build_site(journal, TODAY, tmp_path / "site", workers=1)
+    assert files_of(tmp_path / "site") == files_of(tmp_path / "other")
+    assert result.loaded.errors == 0
+
+
+def _fresh(journal: Path, tmp_path: Path, name: str) -> Path:
+    build_site(journal, TODAY, tmp_path / name, use_cache=False, workers=1)
+    return tmp_path / name
