@@ -58,6 +58,7 @@ def check_problems(path: str, problems: Iterable[Problem], lines: int) -> None:
         assert 1 <= problem.line <= lines, f"line outside the file ({lines} lines): {shown}"
         assert problem.col >= 1, f"column before the line: {shown}"
         assert problem.message.strip(), f"empty message: {shown}"
+        assert len(shown.splitlines()) == 1, f"a problem on more than one line: {shown!r}"
         assert problem.code[:1] in "EW" and problem.code[1:].isdigit(), shown
 
 

@@ -66,7 +66,11 @@ def warning(path: str, line: int, col: int, code: str, message: str) -> Problem:
 
 
 def shorten(text: str, limit: int = 60) -> str:
-    """A value short enough to quote in a message."""
+    """A value short enough to quote in a message, on one line: a line break, tab or
+    other invisible character in it is shown escaped (``\\n``, ``\\u2028``)."""
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                       for c in text)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

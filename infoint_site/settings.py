@@ -9,7 +9,7 @@ from typing import Any
 from . import yamlread as y
 from .durations import Duration
 from .frontmatter import decode
-from .problems import Problem, error
+from .problems import Problem, error, shorten
 from .schema import (
     COMPANY_FIELDS,
     CONTACT_FIELDS,
@@ -133,7 +133,7 @@ def _questions(path: str, node: Any, problems: list[Problem]) -> dict[str, tuple
             continue
         if not isinstance(value, y.Sequence | y.Scalar):
             problems.append(error(path, value.line, value.col, "E202",
-                                  f"questions.{key.value}: expected a list of questions"))
+                                  f"questions.{shorten(key.value)}: expected a list of questions"))
             continue
         questions = [item for item in ([value] if isinstance(value, y.Scalar) else value.items)]
         texts = []
@@ -141,8 +141,9 @@ def _questions(path: str, node: Any, problems: list[Problem]) -> dict[str, tuple
             if isinstance(item, y.Scalar) and (item.is_null or not item.value.strip()):
                 continue
             if not isinstance(item, y.Scalar):
-                problems.append(error(path, item.line, item.col, "E202",
-                                      f"questions.{key.value}: expected a question as text"))
+                problems.append(error(
+                    path, item.line, item.col, "E202",
+                    f"questions.{shorten(key.value)}: expected a question as text"))
                 continue
             texts.append(item.value)
         groups[key.value] = tuple(texts)
@@ -199,7 +200,7 @@ def parse_settings(data: bytes | None,
                          or privacy_positions["hide_fields"])
             problems.append(error(
                 path, line, col, "E204",
-                f"privacy.hide_fields: no field '{hidden_field}'"
+                f"privacy.hide_fields: no field '{shorten(hidden_field)}'"
                 f"{did_you_mean(hidden_field, HIDEABLE_FIELDS)}",
             ))
     privacy = Privacy(
@@ -211,15 +212,17 @@ def parse_settings(data: bytes | None,
     timezone = values.get("timezone")
     if timezone is not None and not _known_timezone(timezone):
         line, col = positions["timezone"]
-        problems.append(error(path, line, col, "E204",
-                              f"timezone: expected {_Timezone.expected}, got '{timezone}'"))
+        problems.append(error(
+            path, line, col, "E204",
+            f"timezone: expected {_Timezone.expected}, got '{shorten(timezone)}'"))
         values.pop("timezone")
     theme = values.get("theme")
     if theme is not None and themes is not None and theme != "default" and theme not in themes:
         line, col = positions["theme"]
-        problems.append(error(path, line, col, "E204",
-                              f"theme: no folder themes/{theme}{did_you_mean(theme, themes)};"
-                              " use default or create it"))
+        problems.append(error(
+            path, line, col, "E204",
+            f"theme: no folder themes/{shorten(theme)}{did_you_mean(theme, themes)};"
+            " use default or create it"))
         values.pop("theme")
     output = values.get("output")
     if output is not None and (not output.strip() or output.strip() in (".", "./")):

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from .problems import shorten
+
 try:  # the C parser ships in PyYAML's wheels; the pure one is a slow fallback
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -184,7 +186,7 @@ class _Builder:
             first = seen.get(node.value)
             if first is not None:
                 raise YamlError(
-                    f"duplicate key '{node.value}' (first on line {first.line})",
+                    f"duplicate key '{shorten(node.value)}' (first on line {first.line})",
                     node.line, node.col, code="E107",
                 )
             seen[node.value] = node

@@ -237,3 +237,28 @@ def test_the_ends_of_the_range_build(tmp_path: Path) -> None:
                                        "2999-12-31", "--out", str(tmp_path / "site")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "site/meetings/last/index.html").is_file()
+
+
+# -- crash 6: a value with a line break broke the one-problem-per-line report ----------------
+# Found by tests/test_properties.py: `confirmed: "ý\N"` (a double-quoted NEL) made `check`
+# print a problem over two lines, which editors and `path:line:col:` parsers split.
+
+
+def test_a_value_with_a_line_break_is_quoted_on_one_line(tmp_path: Path) -> None:
+    data = b'---\nname: Jane\nemail: "a\\nb\\N"\n"ro\\Lle": x\n---\n'
+    assert contact_lines(data) == [
+        "content/contacts/jane-doe.md:3:8: error[E202]: email: expected an email address like"
+        " jane@example.com, got 'a\\nb\\x85'",
+        "content/contacts/jane-doe.md:4:1: warning[W401]: unknown key 'ro\\u2028le';"
+        " did you mean `role`?",
+    ]
+    (tmp_path / "content/contacts").mkdir(parents=True)
+    (tmp_path / "content/contacts/jane-doe.md").write_bytes(data)
+    result = CliRunner().invoke(main, ["--root", str(tmp_path), "check"])
+    assert len(result.stdout.splitlines()) == 3  # two problems and the summary
+
+
+def test_a_duplicate_key_with_a_line_break_is_quoted_on_one_line() -> None:
+    (line,) = contact_lines(b'---\nname: Jane\n"x\\ny": 1\n"x\\ny": 2\n---\n')
+    assert line == ("content/contacts/jane-doe.md:4:1: error[E107]: duplicate key 'x\\ny'"
+                    " (first on line 3)")
