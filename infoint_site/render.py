@@ -7,30 +7,28 @@ day and theme give the same bytes. Nothing here writes; `writer` does.
 from __future__ import annotations
 
 import functools
-import json
 import os
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-import jinja2
 from markupsafe import Markup
 
+from . import listings, parallel
 from .analysis import Analysis
-from .body import question_key
-from .cache import BuildCache, digest
+from .cache import digest
 from .encrypt import Sealer, SiteKey
 from .headers import headers_file
-from .markdown import Markdown, RenderEnv, plain_text
+from .listings import DASHBOARD_OVERDUE, FOLLOW_UPS_DONE
+from .markdown import Markdown, RenderEnv
 from .problems import Problem
 from .questions import group_title, question_bank
 from .records import Meeting
-from .svg import Bar, GraphNode, columns, hbars, referral_graph
+from .render_memo import RenderMemo, freeze, link_state
 from .theme import Theme
 from .urls import SECTIONS, Urls
-from .views import CONTACT_STATUS_ORDER, MONTHS, Link, Views, long_date, redact, short_date
+from .views import CONTACT_STATUS_ORDER, Views, long_date, redact, short_date
 
 ROBOTS = "User-agent: *\nDisallow: /\n"
 MARKER = ".infoint-site"
@@ -49,52 +47,6 @@ class MeetingRow:
     format: str | None
     status: str
     outcome: str | None
-
-
-def freeze(value: Any) -> Any:
-    """A hashable, comparable copy of a page's context (lists → tuples, dicts → items)."""
-    if isinstance(value, list | tuple):
-        return tuple(freeze(v) for v in value)
-    if isinstance(value, dict):
-        return tuple((k, freeze(v)) for k, v in value.items())
-    if isinstance(value, set | frozenset):
-        return frozenset(freeze(v) for v in value)
-    return value
-
-
-@dataclass
-class RenderMemo:
-    """What one build can lend the next in the same process (`serve`).
-
-    Pages of one record (a contact, a meeting, a company) are rendered from their own
-    context only, so a page whose frozen context is unchanged is not rendered again.
-    Markdown is kept per body and page depth, and dropped whenever a file is added or
-    removed (links to it may change). Everything is dropped when the settings, the
-    day or the theme change.
-    """
-
-    env: jinja2.Environment | None = None
-    global_key: Any = None
-    ids_key: Any = None
-    pages: dict[str, tuple[Any, bytes]] = field(default_factory=dict)
-    markdown: dict[tuple[str, str, str, str],
-                   tuple[str, list[Problem], dict[int, str]]] = field(default_factory=dict)
-    rendered: int = 0
-    """Pages rendered by the last build (the rest came from the memo)."""
-    store: BuildCache | None = None
-    """The persistent cache, for Markdown rendered by earlier builds."""
-    previous_pages: dict[str, tuple[bytes, int, int]] | None = None
-    """Record pages of the site being replaced: file → (fingerprint, size, mtime_ns). Given,
-    a page whose fingerprint is unchanged is not rendered: `stream` yields None for it and
-    the writer links the old file."""
-    reusable: Callable[[str, int, int], bool] | None = None
-    """Whether the current site still holds the file with that size and mtime."""
-    fingerprints: dict[str, bytes] = field(default_factory=dict)
-    """This build's record pages: file → fingerprint of its template, context and theme."""
-
-    def reset(self) -> None:
-        self.pages.clear()
-        self.markdown.clear()
 
 
 @dataclass
@@ -160,7 +112,7 @@ class SiteRenderer:
             link_for = self._link_for(base)
             store = self.memo.store
             stored_key = (path, digest(text), first_line, kind, base,
-                          _link_state(text, kind, link_for)) if store is not None else None
+                          link_state(text, kind, link_for)) if store is not None else None
             cached = store.get_markdown(stored_key) if store is not None else None
             if cached is None or not sections <= cached[2].keys():
                 page = RenderEnv(path, first_line, kind, link_for)
@@ -272,11 +224,11 @@ class SiteRenderer:
     def record_pages(self, workers: int = 1) -> Iterator[tuple[str, bytes | None]]:
         """The page of every contact, meeting and company, in order."""
         jobs = self.record_jobs()
-        if workers < 2 or len(jobs) < PARALLEL_MIN_PAGES or not hasattr(os, "fork"):
+        if workers < 2 or len(jobs) < parallel.PARALLEL_MIN_PAGES or not hasattr(os, "fork"):
             for job in jobs:
                 yield self.record_page(job)
             return
-        yield from _render_in_workers(self, jobs, workers)
+        yield from parallel.render_in_workers(self, jobs, workers)
 
     def dashboard(self) -> tuple[str, bytes]:
         analysis = self.analysis
@@ -411,122 +363,12 @@ class SiteRenderer:
                                  people=self._people.get(coid, []),
                                  notes=self.body_html(company, "companies", Urls.base_for(url)))
 
-    def referrals_page(self) -> tuple[str, bytes]:
-        forest = self.analysis.forest
-        base = Urls.base_for("referrals/")
-        nodes = {
-            cid: GraphNode(cid, c.name, f"status-{self.analysis.contact_status[cid]}",
-                           base + self.urls.contact(cid), forest.referred[cid])
-            for cid, c in self.journal.contacts.items()
-        }
-        roots = forest.roots()
-        trees = [r for r in roots if forest.referred[r]]
-        singles = [r for r in roots if not forest.referred[r]]
-        graph = referral_graph(nodes, trees)
-        return self._page("referrals/", "referrals.html", trees=trees, singles=singles,
-                          graph=graph, forest=forest, tree_events=_tree_events(trees, forest))
-
-    def question_pages(self) -> Iterator[tuple[str, bytes]]:
-        """The question bank with the latest answers, and a page per answered question."""
-        bank = question_bank(self.settings.questions)
-        # Each answer: (meeting, HTML for the bank's page, HTML for the question's page).
-        answers: dict[str, list[tuple[Link, str, str]]] = {}
-        asked: dict[str, str] = {}
-        for meeting in reversed(self.journal.meetings.values()):  # newest first
-            if self.analysis.meeting_status[meeting.id] == "cancelled":
-                continue
-            for answer in meeting.answers:
-                key = question_key(answer.question)
-                asked.setdefault(key, answer.question)
-                html = self.sections.get((meeting.path, answer.line))
-                if html is None or "](" in answer.text:  # links are relative to each page
-                    index_html, page_html = (
-                        self.markdown_html(meeting.path, answer.text, answer.line + 1,
-                                           "meetings", Urls.base_for(url), report=False)
-                        for url in ("questions/", "questions/x/"))
-                else:
-                    index_html = page_html = html
-                answers.setdefault(key, []).append(
-                    (self.views.meeting_link(meeting.id), index_html, page_html))
-        slugs = _question_slugs(answers)
-        rows_by_key = {k: (asked[k], answers[k], self.urls.question(slugs[k])) for k in answers}
-        groups = []
-        in_bank = set()
-        for group, questions in bank.items():
-            rows = []
-            for question in questions:
-                key = question_key(question)
-                in_bank.add(key)
-                found = rows_by_key.get(key)
-                rows.append((question, found[1], found[2]) if found else (question, [], None))
-            groups.append((group_title(group), rows))
-        others = [rows_by_key[k] for k in sorted(asked, key=lambda k: asked[k].lower())
-                  if k not in in_bank]
-        if others:
-            groups.append(("Your other questions", others))
-        yield self._page("questions/", "questions.html", groups=groups, answered=len(answers),
-                         preview=QUESTION_PREVIEW)
-        for key in sorted(answers):
-            question, found, url = rows_by_key[key]
-            yield self._page(url, "question.html", question=question, answers=found)
-
-    def stats_page(self) -> tuple[str, bytes]:
-        analysis = self.analysis
-        stats = analysis.stats
-        months: dict[str, Counter[str]] = {}
-        meetings = list(self.journal.meetings.values())
-        if meetings:
-            first, last = meetings[0].date, max(meetings[-1].date, analysis.today)
-            year, month = first.year, first.month
-            while (year, month) <= (last.year, last.month):
-                months[f"{year}-{month:02d}"] = Counter()
-                year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-            for meeting in meetings:
-                months[meeting.date.strftime("%Y-%m")][analysis.meeting_status[meeting.id]] += 1
-        series = [(f"{MONTHS[int(k[5:]) - 1][:3]} {k[2:4]}", dict(v)) for k, v in months.items()]
-        per_month = columns(series, [("done", "done"), ("scheduled", "scheduled"),
-                                     ("cancelled", "cancelled")], "Meetings per month")
-        statuses = Counter(analysis.contact_status.values())
-        asked = sum(1 for cid, c in self.journal.contacts.items()
-                    if c.requested or analysis.meetings_of.get(cid))
-        met = statuses["met"]
-        funnel = hbars([
-            Bar("Contacts", stats.contacts, "funnel-0"),
-            Bar("Asked for a meeting", asked, "funnel-1"),
-            Bar("Met", met, "funnel-2"),
-            Bar("Referrals received", stats.referrals_received, "funnel-3"),
-            Bar("Offers", stats.offers, "funnel-4"),
-        ], "From contact to offer")
-        done = max(stats.meetings_done, 1)
-        ratio = stats.offers / done
-        offers = hbars([
-            Bar("Your offers per meeting", ratio, "you",
-                note=f"({stats.offers} in {stats.meetings_done})"),
-            Bar("Often quoted: 1 in 12", 1 / 12, "benchmark"),
-        ], "Offers per meeting against 1 in 12", value_format="{:.2f}")
-        outcomes = Counter(m.outcome or "not recorded" for m in meetings
-                           if analysis.meeting_status[m.id] == "done")
-        closed = [f for f in analysis.follow_ups if f.status in ("done", "overdue")]
-        on_time = sum(1 for f in closed if f.status == "done")
-        return self._page(
-            "stats/", "stats.html", stats=stats, per_month=per_month, funnel=funnel,
-            offers=offers, outcomes=sorted(outcomes.items()),
-            follow_through=(on_time, len(closed)),
-        )
-
     # -- parts -------------------------------------------------------------------
 
     def meeting_row(self, meeting: Meeting) -> MeetingRow:
         return MeetingRow(meeting.id, self.urls.meeting(meeting.id), meeting.date, meeting.time,
                           self.views.with_names(meeting), meeting.format,
                           self.analysis.meeting_status[meeting.id], meeting.outcome)
-
-    def pipeline_chart(self) -> Any:
-        counts = Counter(self.analysis.contact_status.values())
-        base = ""
-        return hbars([Bar(status.replace("-", " ").capitalize(), counts[status],
-                          f"status-{status}", f"{base}contacts/#status={status}")
-                      for status in CONTACT_STATUS_ORDER], "Contacts by status")
 
     def prep_state(self, meeting: Meeting) -> list[tuple[str, bool]]:
         """What is ready for a scheduled meeting: a checklist for the dashboard."""
@@ -556,38 +398,20 @@ class SiteRenderer:
                           if p.referred_by],
         }
 
-    def search_index(self) -> Markup:
-        """The search entries as JSON for a non-executable data block in the search page.
+    def referrals_page(self) -> tuple[str, bytes]:
+        return listings.referrals_page(self)
 
-        Inside the page (not a script file of its own) it is encrypted with the page and
-        works from disk; ``<`` is escaped so the data can never close its element.
-        """
-        entries = []
-        for cid, c in self.journal.contacts.items():
-            company = self.views.company_link(c.company)
-            entries.append({
-                "t": c.name, "u": self.urls.contact(cid), "k": "contact",
-                "s": " · ".join(x for x in (c.role, company.text if company else None) if x),
-                "x": " ".join(x for x in (c.name, company.text if company else "", c.role or "",
-                                          c.field or "", " ".join(c.tags),
-                                          plain_text(c.body)[:SEARCH_NOTE_CHARS]) if x),
-            })
-        for mid, m in self.journal.meetings.items():
-            entries.append({
-                "t": f"Meeting with {self.views.with_names(m)}", "u": self.urls.meeting(mid),
-                "k": "meeting", "s": short_date(m.date),
-                "x": " ".join((self.views.with_names(m), " ".join(m.goals),
-                               " ".join(m.referrals), plain_text(m.body)[:SEARCH_NOTE_CHARS])),
-            })
-        for coid, co in self.journal.companies.items():
-            entries.append({
-                "t": co.name, "u": self.urls.company(coid), "k": "company",
-                "s": co.field or "",
-                "x": " ".join((co.name, co.field or "", " ".join(co.tags),
-                               plain_text(co.body)[:SEARCH_NOTE_CHARS])),
-            })
-        data = json.dumps(entries, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-        return Markup(data.replace("<", "\\u003c"))
+    def question_pages(self) -> Iterator[tuple[str, bytes]]:
+        return listings.question_pages(self)
+
+    def stats_page(self) -> tuple[str, bytes]:
+        return listings.stats_page(self)
+
+    def pipeline_chart(self) -> Any:
+        return listings.pipeline_chart(self)
+
+    def search_index(self) -> Markup:
+        return listings.search_index(self)
 
     def stream(self, workers: int = 1) -> Iterator[tuple[str, bytes | None]]:
         """Every file of the site, as it is rendered (None: keep the current site's file).
@@ -619,123 +443,6 @@ class SiteRenderer:
         sealer = self.sealer(key)
         return Rendered({p: sealer(p, d) for p, d in rendered.files.items()},
                         rendered.problems)
-
-
-PARALLEL_MIN_PAGES = 400
-"""Fewer record pages than this render in the main process: forking would cost more."""
-_BATCH = 64
-
-_WORKER: SiteRenderer | None = None
-"""The renderer a forked worker inherited (set just before the fork)."""
-
-
-def _render_batch(jobs: list[tuple[str, str]]) -> tuple[Any, ...]:
-    """In a worker: render some record pages; return them and what rendering learned."""
-    renderer = _WORKER
-    assert renderer is not None
-    problems, sections = len(renderer.problems), set(renderer.sections)
-    fingerprints = set(renderer.memo.fingerprints)
-    rendered = renderer.memo.rendered
-    pages = [renderer.record_page(job) for job in jobs]
-    store = renderer.memo.store
-    return (
-        pages,
-        renderer.problems[problems:],
-        {k: v for k, v in renderer.sections.items() if k not in sections},
-        {k: v for k, v in renderer.memo.fingerprints.items() if k not in fingerprints},
-        store.take_new_markdown() if store is not None else ([], []),
-        renderer.memo.rendered - rendered,
-    )
-
-
-def _render_in_workers(renderer: SiteRenderer, jobs: list[tuple[str, str]],
-                       workers: int) -> Iterator[tuple[str, bytes | None]]:
-    """Record pages rendered by forked processes, in order; their findings merged back."""
-    import multiprocessing
-
-    global _WORKER
-    _WORKER = renderer
-    if renderer.memo.store is not None:
-        renderer.memo.store.take_new_markdown()  # workers report only their own
-    batches = [jobs[i:i + _BATCH] for i in range(0, len(jobs), _BATCH)]
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for pages, problems, sections, fingerprints, markdown, rendered in pool.imap(
-                    _render_batch, batches):
-                renderer.problems.extend(problems)
-                renderer.sections.update(sections)
-                renderer.memo.fingerprints.update(fingerprints)
-                renderer.memo.rendered += rendered
-                if renderer.memo.store is not None:
-                    new, hits = markdown
-                    for key, value in new:
-                        renderer.memo.store.put_markdown(key, value)
-                    for key in hits:
-                        renderer.memo.store.mark_used(key)
-                yield from pages
-    finally:
-        _WORKER = None
-
-
-def _link_state(text: str, kind: str, link_for: Any) -> tuple[tuple[str, bool], ...]:
-    """Which journal links in `text` resolve: the part of the site a body's HTML depends on."""
-    if "](" not in text:
-        return ()
-    from .body import _LINK, journal_link
-
-    state = []
-    for match in _LINK.finditer(text):
-        found = journal_link(match.group(2), kind)
-        if found is not None:
-            state.append((match.group(2), link_for(found[0], found[1]) is not None))
-    return tuple(state)
-
-
-DASHBOARD_OVERDUE = 100
-"""Overdue follow-ups listed on the dashboard; older ones are on the follow-ups page."""
-FOLLOW_UPS_DONE = 100
-"""Done follow-ups listed on the follow-ups page (the most recent)."""
-SEARCH_NOTE_CHARS = 1500
-"""Characters of each note that search looks through (the start of the note)."""
-QUESTION_PREVIEW = 3
-"""Answers shown per question on the question bank; all of them are on its own page."""
-
-
-def _question_slugs(keys: Any) -> dict[str, str]:
-    """A short, unique, ASCII address for each question key."""
-    import re
-
-    slugs: dict[str, str] = {}
-    taken: set[str] = set()
-    for key in sorted(keys):
-        base = re.sub(r"[^a-z0-9]+", "-", key.encode("ascii", "ignore").decode()).strip("-")
-        base = base[:60].rstrip("-") or "question"
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        taken.add(slug)
-        slugs[key] = slug
-    return slugs
-
-
-def _tree_events(roots: list[str], forest: Any) -> list[tuple[str, str]]:
-    """Nested-list markup as a flat list of events, so deep chains need no recursion."""
-    events: list[tuple[str, str]] = []
-    stack: list[tuple[str, str]] = [("visit", r) for r in reversed(roots)]
-    while stack:
-        action, cid = stack.pop()
-        if action != "visit":
-            events.append((action, cid))
-            continue
-        events.append(("item", cid))
-        children = forest.referred[cid]
-        if children:
-            events.append(("open", cid))
-            stack.append(("close", cid))
-            stack.extend(("visit", c) for c in reversed(children))
-        else:
-            stack.append(("end", cid))
-    return events
 
 
 def _with_journal(analysis: Analysis, journal: Any) -> Analysis:

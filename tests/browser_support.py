@@ -174,7 +174,10 @@ def _watch(tab: Tab) -> None:
             tab.bad_responses.append(f"{response.status} {response.url}")
 
     def on_failed(request: Request) -> None:
-        if urlsplit(request.url).hostname == LOCAL_HOST:
+        # ERR_ABORTED is the browser cancelling a load because the page navigated away
+        # (a favicon still in flight when a link is followed): not a failure of the site.
+        if urlsplit(request.url).hostname == LOCAL_HOST and "ERR_ABORTED" not in str(
+                request.failure):
             tab.bad_responses.append(f"failed: {request.url} ({request.failure})")
 
     def on_websocket(socket: WebSocket) -> None:

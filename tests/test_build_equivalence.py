@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from infoint_site import render
+from infoint_site import parallel
 from infoint_site.build import build_site
 from infoint_site.cache import CACHE_DIR, CACHE_FILE, BuildCache
 
@@ -33,8 +33,8 @@ def journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_serial_and_parallel_builds_are_identical(journal: Path, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
-    monkeypatch.setattr(render, "_BATCH", 5)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(parallel, "_BATCH", 5)
     build_site(journal, TODAY, tmp_path / "one", use_cache=False, workers=1)
     build_site(journal, TODAY, tmp_path / "two", use_cache=False, workers=2)
     assert files_of(tmp_path / "one") == files_of(tmp_path / "two")
@@ -42,7 +42,7 @@ def test_serial_and_parallel_builds_are_identical(journal: Path, tmp_path: Path,
 
 def test_cached_builds_equal_fresh_ones_after_every_edit(journal: Path, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 1)
     out = tmp_path / "site"
     first = build_site(journal, TODAY, out, workers=2)
     assert (journal / CACHE_DIR / CACHE_FILE).is_file()

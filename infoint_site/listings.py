@@ -1,0 +1,219 @@
+"""The listing pages: referrals, the question bank, statistics, search, the pipeline.
+
+Functions of a `SiteRenderer` (its journal, views, URLs and templates), kept here so the
+renderer itself stays about pages of one record and the machinery around them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from .body import question_key
+from .markdown import plain_text
+from .questions import group_title, question_bank
+from .svg import Bar, GraphNode, columns, hbars, referral_graph
+from .urls import Urls
+from .views import CONTACT_STATUS_ORDER, MONTHS, Link, short_date
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from .render import SiteRenderer
+
+DASHBOARD_OVERDUE = 100
+"""Overdue follow-ups listed on the dashboard; older ones are on the follow-ups page."""
+FOLLOW_UPS_DONE = 100
+"""Done follow-ups listed on the follow-ups page (the most recent)."""
+SEARCH_NOTE_CHARS = 1500
+"""Characters of each note that search looks through (the start of the note)."""
+QUESTION_PREVIEW = 3
+"""Answers shown per question on the question bank; all of them are on its own page."""
+
+
+def _question_slugs(keys: Any) -> dict[str, str]:
+    """A short, unique, ASCII address for each question key."""
+    import re
+
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for key in sorted(keys):
+        base = re.sub(r"[^a-z0-9]+", "-", key.encode("ascii", "ignore").decode()).strip("-")
+        base = base[:60].rstrip("-") or "question"
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        slugs[key] = slug
+    return slugs
+
+
+def referrals_page(r: SiteRenderer) -> tuple[str, bytes]:
+    forest = r.analysis.forest
+    base = Urls.base_for("referrals/")
+    nodes = {
+        cid: GraphNode(cid, c.name, f"status-{r.analysis.contact_status[cid]}",
+                       base + r.urls.contact(cid), forest.referred[cid])
+        for cid, c in r.journal.contacts.items()
+    }
+    roots = forest.roots()
+    trees = [r for r in roots if forest.referred[r]]
+    singles = [r for r in roots if not forest.referred[r]]
+    graph = referral_graph(nodes, trees)
+    return r._page("referrals/", "referrals.html", trees=trees, singles=singles,
+                      graph=graph, forest=forest, tree_events=_tree_events(trees, forest))
+
+
+def question_pages(r: SiteRenderer) -> Iterator[tuple[str, bytes]]:
+    """The question bank with the latest answers, and a page per answered question."""
+    bank = question_bank(r.settings.questions)
+    # Each answer: (meeting, HTML for the bank's page, HTML for the question's page).
+    answers: dict[str, list[tuple[Link, str, str]]] = {}
+    asked: dict[str, str] = {}
+    for meeting in reversed(r.journal.meetings.values()):  # newest first
+        if r.analysis.meeting_status[meeting.id] == "cancelled":
+            continue
+        for answer in meeting.answers:
+            key = question_key(answer.question)
+            asked.setdefault(key, answer.question)
+            html = r.sections.get((meeting.path, answer.line))
+            if html is None or "](" in answer.text:  # links are relative to each page
+                index_html, page_html = (
+                    r.markdown_html(meeting.path, answer.text, answer.line + 1,
+                                       "meetings", Urls.base_for(url), report=False)
+                    for url in ("questions/", "questions/x/"))
+            else:
+                index_html = page_html = html
+            answers.setdefault(key, []).append(
+                (r.views.meeting_link(meeting.id), index_html, page_html))
+    slugs = _question_slugs(answers)
+    rows_by_key = {k: (asked[k], answers[k], r.urls.question(slugs[k])) for k in answers}
+    groups = []
+    in_bank = set()
+    for group, questions in bank.items():
+        rows = []
+        for question in questions:
+            key = question_key(question)
+            in_bank.add(key)
+            found = rows_by_key.get(key)
+            rows.append((question, found[1], found[2]) if found else (question, [], None))
+        groups.append((group_title(group), rows))
+    others = [rows_by_key[k] for k in sorted(asked, key=lambda k: asked[k].lower())
+              if k not in in_bank]
+    if others:
+        groups.append(("Your other questions", others))
+    yield r._page("questions/", "questions.html", groups=groups, answered=len(answers),
+                     preview=QUESTION_PREVIEW)
+    for key in sorted(answers):
+        question, found, url = rows_by_key[key]
+        yield r._page(url, "question.html", question=question, answers=found)
+
+
+def stats_page(r: SiteRenderer) -> tuple[str, bytes]:
+    analysis = r.analysis
+    stats = analysis.stats
+    months: dict[str, Counter[str]] = {}
+    meetings = list(r.journal.meetings.values())
+    if meetings:
+        first, last = meetings[0].date, max(meetings[-1].date, analysis.today)
+        year, month = first.year, first.month
+        while (year, month) <= (last.year, last.month):
+            months[f"{year}-{month:02d}"] = Counter()
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        for meeting in meetings:
+            months[meeting.date.strftime("%Y-%m")][analysis.meeting_status[meeting.id]] += 1
+    series = [(f"{MONTHS[int(k[5:]) - 1][:3]} {k[2:4]}", dict(v)) for k, v in months.items()]
+    per_month = columns(series, [("done", "done"), ("scheduled", "scheduled"),
+                                 ("cancelled", "cancelled")], "Meetings per month")
+    statuses = Counter(analysis.contact_status.values())
+    asked = sum(1 for cid, c in r.journal.contacts.items()
+                if c.requested or analysis.meetings_of.get(cid))
+    met = statuses["met"]
+    funnel = hbars([
+        Bar("Contacts", stats.contacts, "funnel-0"),
+        Bar("Asked for a meeting", asked, "funnel-1"),
+        Bar("Met", met, "funnel-2"),
+        Bar("Referrals received", stats.referrals_received, "funnel-3"),
+        Bar("Offers", stats.offers, "funnel-4"),
+    ], "From contact to offer")
+    done = max(stats.meetings_done, 1)
+    ratio = stats.offers / done
+    offers = hbars([
+        Bar("Your offers per meeting", ratio, "you",
+            note=f"({stats.offers} in {stats.meetings_done})"),
+        Bar("Often quoted: 1 in 12", 1 / 12, "benchmark"),
+    ], "Offers per meeting against 1 in 12", value_format="{:.2f}")
+    outcomes = Counter(m.outcome or "not recorded" for m in meetings
+                       if analysis.meeting_status[m.id] == "done")
+    closed = [f for f in analysis.follow_ups if f.status in ("done", "overdue")]
+    on_time = sum(1 for f in closed if f.status == "done")
+    return r._page(
+        "stats/", "stats.html", stats=stats, per_month=per_month, funnel=funnel,
+        offers=offers, outcomes=sorted(outcomes.items()),
+        follow_through=(on_time, len(closed)),
+    )
+
+
+def pipeline_chart(r: SiteRenderer) -> Any:
+    counts = Counter(r.analysis.contact_status.values())
+    base = ""
+    return hbars([Bar(status.replace("-", " ").capitalize(), counts[status],
+                      f"status-{status}", f"{base}contacts/#status={status}")
+                  for status in CONTACT_STATUS_ORDER], "Contacts by status")
+
+
+def search_index(r: SiteRenderer) -> Markup:
+    """The search entries as JSON for a non-executable data block in the search page.
+
+    Inside the page (not a script file of its own) it is encrypted with the page and
+    works from disk; ``<`` is escaped so the data can never close its element.
+    """
+    entries = []
+    for cid, c in r.journal.contacts.items():
+        company = r.views.company_link(c.company)
+        entries.append({
+            "t": c.name, "u": r.urls.contact(cid), "k": "contact",
+            "s": " · ".join(x for x in (c.role, company.text if company else None) if x),
+            "x": " ".join(x for x in (c.name, company.text if company else "", c.role or "",
+                                      c.field or "", " ".join(c.tags),
+                                      plain_text(c.body)[:SEARCH_NOTE_CHARS]) if x),
+        })
+    for mid, m in r.journal.meetings.items():
+        entries.append({
+            "t": f"Meeting with {r.views.with_names(m)}", "u": r.urls.meeting(mid),
+            "k": "meeting", "s": short_date(m.date),
+            "x": " ".join((r.views.with_names(m), " ".join(m.goals),
+                           " ".join(m.referrals), plain_text(m.body)[:SEARCH_NOTE_CHARS])),
+        })
+    for coid, co in r.journal.companies.items():
+        entries.append({
+            "t": co.name, "u": r.urls.company(coid), "k": "company",
+            "s": co.field or "",
+            "x": " ".join((co.name, co.field or "", " ".join(co.tags),
+                           plain_text(co.body)[:SEARCH_NOTE_CHARS])),
+        })
+    data = json.dumps(entries, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return Markup(data.replace("<", "\\u003c"))
+
+
+def _tree_events(roots: list[str], forest: Any) -> list[tuple[str, str]]:
+    """Nested-list markup as a flat list of events, so deep chains need no recursion."""
+    events: list[tuple[str, str]] = []
+    stack: list[tuple[str, str]] = [("visit", r) for r in reversed(roots)]
+    while stack:
+        action, cid = stack.pop()
+        if action != "visit":
+            events.append((action, cid))
+            continue
+        events.append(("item", cid))
+        children = forest.referred[cid]
+        if children:
+            events.append(("open", cid))
+            stack.append(("close", cid))
+            stack.extend(("visit", c) for c in reversed(children))
+        else:
+            stack.append(("end", cid))
+    return events

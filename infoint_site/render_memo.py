@@ -1,0 +1,72 @@
+"""What one build lends the next: rendered pages and Markdown kept by their inputs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+
+from .cache import BuildCache
+from .problems import Problem
+
+
+def freeze(value: Any) -> Any:
+    """A hashable, comparable copy of a page's context (lists → tuples, dicts → items)."""
+    if isinstance(value, list | tuple):
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, freeze(v)) for k, v in value.items())
+    if isinstance(value, set | frozenset):
+        return frozenset(freeze(v) for v in value)
+    return value
+
+
+@dataclass
+class RenderMemo:
+    """What one build can lend the next in the same process (`serve`).
+
+    Pages of one record (a contact, a meeting, a company) are rendered from their own
+    context only, so a page whose frozen context is unchanged is not rendered again.
+    Markdown is kept per body and page depth, and dropped whenever a file is added or
+    removed (links to it may change). Everything is dropped when the settings, the
+    day or the theme change.
+    """
+
+    env: jinja2.Environment | None = None
+    global_key: Any = None
+    ids_key: Any = None
+    pages: dict[str, tuple[Any, bytes]] = field(default_factory=dict)
+    markdown: dict[tuple[str, str, str, str],
+                   tuple[str, list[Problem], dict[int, str]]] = field(default_factory=dict)
+    rendered: int = 0
+    """Pages rendered by the last build (the rest came from the memo)."""
+    store: BuildCache | None = None
+    """The persistent cache, for Markdown rendered by earlier builds."""
+    previous_pages: dict[str, tuple[bytes, int, int]] | None = None
+    """Record pages of the site being replaced: file → (fingerprint, size, mtime_ns). Given,
+    a page whose fingerprint is unchanged is not rendered: `stream` yields None for it and
+    the writer links the old file."""
+    reusable: Callable[[str, int, int], bool] | None = None
+    """Whether the current site still holds the file with that size and mtime."""
+    fingerprints: dict[str, bytes] = field(default_factory=dict)
+    """This build's record pages: file → fingerprint of its template, context and theme."""
+
+    def reset(self) -> None:
+        self.pages.clear()
+        self.markdown.clear()
+
+
+def link_state(text: str, kind: str, link_for: Any) -> tuple[tuple[str, bool], ...]:
+    """Which journal links in `text` resolve: the part of the site a body's HTML depends on."""
+    if "](" not in text:
+        return ()
+    from .body import _LINK, journal_link
+
+    state = []
+    for match in _LINK.finditer(text):
+        found = journal_link(match.group(2), kind)
+        if found is not None:
+            state.append((match.group(2), link_for(found[0], found[1]) is not None))
+    return tuple(state)
