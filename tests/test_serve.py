@@ -26,6 +26,7 @@ import pytest
 
 import infoint_site.loader
 import infoint_site.serve
+from infoint_site.build import build_site
 from infoint_site.devsite import Outcome
 from infoint_site.errors import InfointError
 from infoint_site.serve import Preview
@@ -439,6 +440,18 @@ def test_the_private_folder_deleted_under_it(running: Running, journal: Path) ->
     site = folder / "site"
     assert {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()} == \
         set(running.preview.site.snapshot.files)
+
+
+def test_a_build_into_the_journals_output_is_not_a_change(running: Running,
+                                                          journal: Path) -> None:
+    """The watcher ignores public/ (and anything else not an input): `build` while serving."""
+    builds = running.builds
+    build_site(journal, DAY)
+    (journal / "notes.txt").write_text("not an input")
+    (journal / "content/contacts/.oliver-grant.md.swp").write_text("an editor's swap file")
+    time.sleep(0.8)
+    assert (journal / "public/index.html").is_file()
+    assert running.builds == builds
 
 
 def test_no_request_sees_a_half_written_page(running: Running, journal: Path) -> None:
