@@ -76,8 +76,10 @@ class DevSite:
         self.parse_memo = ParseMemo()
         self.render_memo = RenderMemo()
         self.snapshot = Snapshot(0, {})
-        self.problems: list[Problem] = []
-        """The problems of the latest build; errors among them mean it failed."""
+        self._problems: list[Problem] = []
+        self.standing: list[Problem] = []
+        """Problems that outlast builds (the watcher stopped, say), shown before the
+        latest build's own."""
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._closed = False
@@ -87,6 +89,12 @@ class DevSite:
         no file is being written, so `out` can then be removed for good."""
         with self._write_lock:
             self._closed = True
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The standing problems and the latest build's; errors among the latter mean
+        that build failed."""
+        return [*self.standing, *self._problems]
 
     @property
     def building(self) -> bool:
@@ -114,21 +122,21 @@ class DevSite:
             except Exception as exc:  # the server must survive anything a build does
                 problem = error("(infoint-site)", 1, 1, "E000",
                                 f"internal error: {type(exc).__name__}: {exc}")
-            self.problems = [problem]
+            self._problems = [problem]
             return Outcome(False, [problem], [], time.perf_counter() - started)
 
     def _rebuild(self, started: float) -> Outcome:
         loaded = process(read_sources(self.root), self.today(), memo=self.parse_memo)
         problems = loaded.problems
         if loaded.failed():
-            self.problems = problems
+            self._problems = problems
             return Outcome(False, problems, [], time.perf_counter() - started,
                            self.parse_memo.parsed)
         theme = find_theme(self.root, loaded.journal.settings.theme)
         rendered = SiteRenderer(loaded.analysis, theme, memo=self.render_memo).render()
         problems = sort_problems([*problems, *rendered.problems])
         if count(problems)[0]:
-            self.problems = problems
+            self._problems = problems
             return Outcome(False, problems, [], time.perf_counter() - started,
                            self.parse_memo.parsed, self.render_memo.rendered)
         previous = self.snapshot
@@ -143,7 +151,7 @@ class DevSite:
         assets = any(path.startswith("assets/") for path in [*changed, *removed])
         self.snapshot = Snapshot(epoch, rendered.files, changed_at,
                                  epoch if assets else previous.assets_changed_at)
-        self.problems = problems
+        self._problems = problems
         return Outcome(True, problems, sorted([*changed, *removed]),
                        time.perf_counter() - started, self.parse_memo.parsed,
                        self.render_memo.rendered)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .devsite import DevSite, Outcome
 from .loader import read_sources
+from .problems import error
 from .server import DevServer, Hub
 from .watcher import watch
 
@@ -85,9 +86,12 @@ class Preview:
         return f"http://{shown}:{port}/"
 
     def build(self, changed: set[str] | None = None) -> Outcome:
+        """Rebuild, wake every tab, and report, unless stopped meanwhile."""
         outcome = self.site.rebuild(changed)
         self.hub.notify()
-        self.report(outcome)
+        if not self.stop_event.is_set():
+            with contextlib.suppress(OSError):  # a closed terminal must not stop the watcher
+                self.report(outcome)
         return outcome
 
     def start(self, open_browser: bool = False) -> None:
@@ -109,7 +113,16 @@ class Preview:
         self.server.serve_forever(poll_interval=0.1)  # a short poll makes Ctrl-C quick
 
     def _watch(self) -> None:
-        watch(self.root, self.build, self.stop_event)
+        try:
+            watch(self.root, self.build, self.stop_event)
+        except Exception as exc:  # say so on every tab, rather than go quiet
+            problem = error("(infoint-site)", 1, 1, "E000", "stopped watching the journal"
+                            f" ({type(exc).__name__}: {exc}); saves no longer rebuild the"
+                            " site: restart serve")
+            self.site.standing.append(problem)
+            self.hub.notify()
+            with contextlib.suppress(OSError):
+                self.report(Outcome(False, [problem], [], 0.0))
 
     def stop(self) -> None:
         """Stop serving and watching, and remove the private folder, within a second.

@@ -454,6 +454,27 @@ def test_a_build_into_the_journals_output_is_not_a_change(running: Running,
     assert running.builds == builds
 
 
+def test_a_watcher_that_fails_says_so_on_every_tab(journal: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_watching(*args: object) -> None:
+        raise OSError("OS file watch limit reached")
+
+    monkeypatch.setattr(infoint_site.serve, "watch", no_watching)
+    run = Running(Preview(journal, HOST, 0, lambda: DAY))
+    run.preview.report = run.outcomes.append
+    run.preview.start()
+    try:
+        wait_for(lambda: any(not o.ok for o in run.outcomes), "the watcher's failure")
+        stream = events(run, "index.html", run.preview.site.snapshot.epoch)
+        name, data = next(stream)
+        assert name == "problems"
+        assert "stopped watching the journal (OSError: OS file watch limit reached)" \
+            in json.loads(data)[0]
+        assert run.request("/")[0] == 200  # and still serving
+    finally:
+        run.preview.stop()
+
+
 def test_no_request_sees_a_half_written_page(running: Running, journal: Path) -> None:
     path = journal / CONTACT
     text = path.read_text(encoding="utf-8")
