@@ -29,6 +29,7 @@ class Snapshot:
     """One finished build: every file of the site, and when each last changed."""
 
     epoch: int
+    """Counts builds up from the first build's start in milliseconds; 0: not built yet."""
     files: dict[str, bytes]
     changed_at: dict[str, int] = field(default_factory=dict)
     """Output path → the epoch of the build that last changed it."""
@@ -144,7 +145,9 @@ class DevSite:
                    if previous.files.get(path) != data]
         removed = [path for path in previous.files if path not in rendered.files]
         self._write(changed, removed, rendered.files)
-        epoch = previous.epoch + 1
+        # The first epoch is the clock in milliseconds, so that a tab left open from an
+        # earlier run of serve, reconnecting with that run's epoch, reloads.
+        epoch = previous.epoch + 1 if previous.epoch else time.time_ns() // 1_000_000
         changed_at = {path: previous.changed_at.get(path, epoch) for path in rendered.files}
         for path in [*changed, *removed]:
             changed_at[path] = epoch

@@ -379,3 +379,25 @@ def test_a_stylesheet_change_reloads_every_tab(served: tuple[DevSite, Hub, int],
         assert next(tab) == ("reload", json.dumps({"epoch": epoch + 1}))
     hub.close()
 
+
+def test_a_tab_from_an_earlier_run_reloads_when_it_reconnects(
+        journal: Path, tmp_path: Path) -> None:
+    earlier = DevSite(journal, tmp_path / "earlier", Day(DAY))
+    for _ in range(3):
+        earlier.rebuild()
+    hub = Hub()
+    site = DevSite(journal, tmp_path / "later", Day(DAY))
+    server = DevServer("127.0.0.1", 0, site, hub)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        site.rebuild()
+        hub.notify()
+        stream = events(server.server_address[1], "index.html", earlier.snapshot.epoch)
+        assert next(stream) == ("ok", "[]")
+        assert next(stream) == ("reload", json.dumps({"epoch": site.snapshot.epoch}))
+    finally:
+        hub.close()
+        server.shutdown()
+        server.server_close()
+
