@@ -194,14 +194,21 @@ class SiteWriter:
         return info
 
     def reuse(self, rel: str) -> bool:
-        """Link the current site's `rel` into the new one; False if it cannot be linked."""
+        """Link the current site's `rel` into the new one, or copy it where the file
+        system has no hard links (FAT, many network shares); False if the current site
+        no longer has it. A full disk is a `WriteFailed`, as for `write`."""
         path = self.fresh / rel
         with self._reported():
             self._parent(path)
-        try:
-            os.link(self.out / rel, path)
-        except OSError:
-            return False
+            try:
+                os.link(self.out / rel, path)
+            except FileNotFoundError:
+                return False
+            except OSError:
+                try:
+                    shutil.copy2(self.out / rel, path)  # keeps the time the cache checks
+                except FileNotFoundError:
+                    return False
         self.files.append(rel)
         return True
 
