@@ -101,7 +101,7 @@ TOKENS = (b"---\n", b"...\n", b"\n", b"\r\n", b"\r", b": ", b"- ", b"[", b"]", b
           b"referred_by: ", b"due: ", b"after: 9999m", b"timezone: ", b"output: ",
           b"privacy:\n  hide_fields: ", b"questions:\n  ", b"keep_in_touch: ", b"%YAML 1.2\n",
           b"%TAG ! tag:x,2000:\n", b"<<: *a\n", b"\xe2\x80\xa8", b"\x85", b"\\u", b"\\x",
-          b"9999-12-31", b"0001-01-01", b"America", "é".encode(), b"\x1b")
+          b"9999-12-31", b"0001-01-01", b"America", "é".encode(), b"\x1b", b"\"a\\nb\\N\\L\"")
 
 
 def mutate(data: bytes, rng: random.Random, others: list[bytes]) -> bytes:
