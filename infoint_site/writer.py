@@ -196,17 +196,21 @@ class SiteWriter:
     def reuse(self, rel: str) -> bool:
         """Link the current site's `rel` into the new one, or copy it where the file
         system has no hard links (FAT, many network shares); False if the current site
-        no longer has it. A full disk is a `WriteFailed`, as for `write`."""
+        no longer has it as a file of its own (a symlink put in its place is never
+        followed into the new site). A full disk is a `WriteFailed`, as for `write`."""
         path = self.fresh / rel
+        current = self.out / rel
+        if current.is_symlink():
+            return False
         with self._reported():
             self._parent(path)
             try:
-                os.link(self.out / rel, path)
+                os.link(current, path, follow_symlinks=False)
             except FileNotFoundError:
                 return False
             except OSError:
                 try:
-                    shutil.copy2(self.out / rel, path)  # keeps the time the cache checks
+                    shutil.copy2(current, path)  # keeps the time the cache checks
                 except FileNotFoundError:
                     return False
         self.files.append(rel)
