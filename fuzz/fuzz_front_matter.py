@@ -13,9 +13,12 @@ With atheris (libFuzzer, coverage-guided)::
     python fuzz/fuzz_front_matter.py -max_total_time=60 fuzz/corpus
 
 Without it, or for a reproducible run: seeded random mutations of the corpus in plain
-Python, N inputs::
+Python, N inputs (0: as many as the time allows)::
 
     python fuzz/fuzz_front_matter.py --plain 20000 fuzz/corpus [--seed 1]
+    python fuzz/fuzz_front_matter.py --plain 0 -max_total_time=60 fuzz/corpus
+
+CI runs ``.ci/fuzz``, which picks one of the two.
 
 Replay one input (a crash file the fuzzer wrote, say)::
 
@@ -26,12 +29,30 @@ from __future__ import annotations
 
 import random
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a script from a checkout
     sys.path.insert(0, str(REPO))
+
+
+def _coverage_guided(argv: list[str]) -> bool:
+    """True for an atheris run: neither --plain nor a replay of saved files."""
+    files = [a for a in argv if not a.startswith("-")]
+    return "--plain" not in argv and not (files and all(Path(a).is_file() for a in files))
+
+
+if __name__ == "__main__" and _coverage_guided(sys.argv[1:]):
+    import atheris
+
+    # Instrument only our readers and PyYAML's Python side: fast to start, and the
+    # coverage that matters.
+    with atheris.instrument_imports(include=["infoint_site", "yaml"]):
+        import infoint_site.frontmatter
+        import infoint_site.parse
+        import infoint_site.settings  # noqa: F401
 
 from infoint_site.frontmatter import parse_front_matter  # noqa: E402
 from infoint_site.parse import KINDS, parse_file  # noqa: E402
@@ -143,21 +164,28 @@ def plain_inputs(seeds: list[bytes], count: int, seed: int) -> Iterator[bytes]:
 
 
 def run_plain(argv: list[str]) -> int:
+    """``--plain N [--seed S] [-max_total_time=T] CORPUS...``: N mutations, or as many
+    as T seconds allow when N is 0; a crash's input is saved as ``crash-plain-*``."""
     count = int(argv[argv.index("--plain") + 1])
     seed = int(argv[argv.index("--seed") + 1]) if "--seed" in argv else 1
+    limit = next((float(a.split("=", 1)[1]) for a in argv if a.startswith("-max_total_time=")),
+                 None)
     skip = {argv.index("--plain") + 1}
     if "--seed" in argv:
         skip.add(argv.index("--seed") + 1)
-    names = [a for i, a in enumerate(argv) if i not in skip and not a.startswith("--")]
+    names = [a for i, a in enumerate(argv) if i not in skip and not a.startswith("-")]
     seeds = [p.read_bytes() for p in corpus_files(names)]
+    deadline = time.monotonic() + limit if limit is not None else None
     tried = 0
-    for data in plain_inputs(seeds, count, seed):
+    for data in plain_inputs(seeds, count or 10**12, seed):
+        if deadline is not None and time.monotonic() > deadline:
+            break
         try:
             check_input(data)
         except Exception:
             crash = Path(f"crash-plain-{seed}-{tried}")
             crash.write_bytes(data)
-            print(f"crash on input {tried}, saved as {crash}", file=sys.stderr)
+            print(f"crash on input {tried}: {data!r}\nsaved as {crash}", file=sys.stderr)
             raise
         tried += 1
     print(f"plain fuzzing: {tried} inputs ({len(seeds)} seeds, seed {seed}), no crash")
@@ -167,9 +195,8 @@ def run_plain(argv: list[str]) -> int:
 def main(argv: list[str]) -> int:
     if "--plain" in argv:
         return run_plain(argv)
-    files = [a for a in argv if not a.startswith("-")]
-    if files and all(Path(a).is_file() for a in files):  # replay crash files
-        for path in files:
+    if not _coverage_guided(argv):  # replay crash files
+        for path in [a for a in argv if not a.startswith("-")]:
             check_input(Path(path).read_bytes())
             print(f"{path}: ok")
         return 0
@@ -178,7 +205,6 @@ def main(argv: list[str]) -> int:
     def one_input(data: bytes) -> None:
         check_input(data)
 
-    atheris.instrument_all()  # coverage of everything loaded: our readers and PyYAML
     atheris.Setup([sys.argv[0], *argv], one_input)
     atheris.Fuzz()
     return 0
