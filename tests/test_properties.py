@@ -40,10 +40,14 @@ from infoint_site.settings import SETTINGS_FILE, parse_settings
 TODAY = date(2026, 11, 22)
 
 
+SCALE = int(os.environ.get("INFOINT_HYPOTHESIS_SCALE", "1"))
+"""Multiplies every budget, for the long runs docs/robustness.md reports."""
+
+
 def budget(examples: int) -> settings:
-    """`examples` journals per test, no deadline (a build takes what it takes), and no
-    example database left in the working tree."""
-    return settings(max_examples=examples, deadline=None, database=None,
+    """`examples` journals per test (times `SCALE`), no deadline (a build takes what it
+    takes), and no example database left in the working tree."""
+    return settings(max_examples=examples * SCALE, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # -- YAML from events ------------------------------------------------------------------------
