@@ -94,7 +94,7 @@ def referral_mismatches(analysis: Analysis) -> Iterator[Problem]:
                 said = f"referred_by: {referrer}" if referrer else "no referred_by"
                 yield warning(
                     meeting.path, line, col, "W403",
-                    f"referrals: '{person}' was suggested in this meeting, but"
+                    f"referrals: '{shorten(person)}' was suggested in this meeting, but"
                     f" {contacts[cid].path} has {said}; set referred_by:"
                     f" {meeting.contacts[0]}",
                 )

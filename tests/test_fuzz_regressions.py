@@ -262,3 +262,20 @@ def test_a_duplicate_key_with_a_line_break_is_quoted_on_one_line() -> None:
     (line,) = contact_lines(b'---\nname: Jane\n"x\\ny": 1\n"x\\ny": 2\n---\n')
     assert line == ("content/contacts/jane-doe.md:4:1: error[E107]: duplicate key 'x\\ny'"
                     " (first on line 3)")
+
+
+def test_a_referral_with_a_line_break_is_quoted_on_one_line(tmp_path: Path) -> None:
+    """The same, in a warning across files (W403): the name matches 'Mark Lee'."""
+    (tmp_path / "content/contacts").mkdir(parents=True)
+    (tmp_path / "content/meetings").mkdir()
+    (tmp_path / "content/contacts/jane.md").write_text("---\nname: Jane\n---\n")
+    (tmp_path / "content/contacts/mark.md").write_text("---\nname: Mark Lee\n---\n")
+    (tmp_path / "content/meetings/m.md").write_text(
+        '---\ncontact: jane\ndate: 2026-11-03\nreferrals: ["Mark\\nLee"]\nstatus: done\n---\n')
+    result = CliRunner().invoke(main, ["--root", str(tmp_path), "check", "--today",
+                                       "2026-11-22"])
+    assert result.stdout.splitlines() == [
+        "content/meetings/m.md:4:13: warning[W403]: referrals: 'Mark\\nLee' was suggested in"
+        " this meeting, but content/contacts/mark.md has no referred_by; set referred_by: jane",
+        "checked 3 files: 0 errors, 1 warning",
+    ]
