@@ -282,7 +282,12 @@ def serve(ctx: click.Context, host: str, port: int, open_browser: bool, today: A
     signal.signal(signal.SIGTERM, stop_on_term)
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:  # started in the background
         signal.signal(signal.SIGINT, signal.default_int_handler)
-    preview = Preview(_root(ctx), host, port, lambda: day, report)
+    import os
+
+    from .encrypt import PASSWORD_VARIABLE
+
+    preview = Preview(_root(ctx), host, port, lambda: day, report,
+                      password=os.environ.get(PASSWORD_VARIABLE))
     try:
         preview.start(open_browser)
         click.echo(f"serving {preview.url} (Ctrl-C to stop)")
@@ -293,6 +298,11 @@ def serve(ctx: click.Context, host: str, port: int, open_browser: bool, today: A
     finally:
         preview.stop()
     click.echo("stopped; the preview folder was removed")
+    # Python's own shutdown of a large in-memory site (and a build still running) takes
+    # seconds; everything is stopped and removed, so leave at once.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def _problem_err(problem: Any) -> str:

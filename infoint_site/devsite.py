@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .cache import digest
+from .encrypt import Sealer, SiteKey, check_password, site_key
 from .errors import InfointError
 from .loader import read_sources
 from .pipeline import ParseMemo, process
 from .problems import Problem, count, error, sort_problems
-from .render import RenderMemo, SiteRenderer
+from .render import Rendered, RenderMemo, SiteRenderer
 from .theme import find_theme
+from .urls import OpaqueUrls, Urls
 
 
 @dataclass(frozen=True)
@@ -70,10 +73,16 @@ class DevSite:
     """Builds the journal at `root` again and again, writing into `out` as it goes."""
 
     def __init__(self, root: Path, out: Path, today: Callable[[], date | None] = lambda: None,
-                 ) -> None:
+                 password: str | None = None) -> None:
         self.root = root
         self.out = out
         self.today = today
+        self.password = password
+        """For ``privacy.encrypt``: the preview is encrypted as the published site is."""
+        self._key: SiteKey | None = None
+        self._sealed: dict[str, tuple[bytes, bytes]] = {}
+        """Output path → (digest of the page, its sealed bytes): an unchanged page keeps
+        its ciphertext, so tabs reload only when a page really changed."""
         self.parse_memo = ParseMemo()
         self.render_memo = RenderMemo()
         self.snapshot = Snapshot(0, {})
@@ -133,8 +142,16 @@ class DevSite:
             self._problems = problems
             return Outcome(False, problems, [], time.perf_counter() - started,
                            self.parse_memo.parsed)
-        theme = find_theme(self.root, loaded.journal.settings.theme)
-        rendered = SiteRenderer(loaded.analysis, theme, memo=self.render_memo).render()
+        settings = loaded.journal.settings
+        theme = find_theme(self.root, settings.theme)
+        key = self._site_key() if settings.privacy.encrypt else None
+        renderer = SiteRenderer(loaded.analysis, theme, memo=self.render_memo,
+                                urls=OpaqueUrls(key.path_key) if key else Urls(),
+                                encrypted=key is not None)
+        rendered = renderer.render()
+        if key is not None:
+            rendered = Rendered(self._seal(renderer.sealer(key), rendered.files),
+                                rendered.problems)
         problems = sort_problems([*problems, *rendered.problems])
         if count(problems)[0]:
             self._problems = problems
@@ -158,6 +175,23 @@ class DevSite:
         return Outcome(True, problems, sorted([*changed, *removed]),
                        time.perf_counter() - started, self.parse_memo.parsed,
                        self.render_memo.rendered)
+
+    def _site_key(self) -> SiteKey:
+        """One key for the whole session, so an unlocked tab stays unlocked."""
+        if self._key is None:
+            self._key = site_key(check_password(self.password))
+        return self._key
+
+    def _seal(self, sealer: Sealer, files: dict[str, bytes]) -> dict[str, bytes]:
+        sealed: dict[str, bytes] = {}
+        for path, data in files.items():
+            kept = self._sealed.get(path)
+            page = digest(data)
+            if kept is None or kept[0] != page:
+                kept = (page, sealer(path, data))
+                self._sealed[path] = kept
+            sealed[path] = kept[1]
+        return sealed
 
     def _write(self, changed: list[str], removed: list[str], files: dict[str, bytes]) -> None:
         """Mirror the build into the private folder, one atomic replace per file."""

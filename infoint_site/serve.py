@@ -63,11 +63,12 @@ class Preview:
 
     def __init__(self, root: Path, host: str, port: int,
                  today: Callable[[], date | None] = lambda: None,
-                 report: Callable[[Outcome], None] = lambda outcome: None) -> None:
+                 report: Callable[[Outcome], None] = lambda outcome: None,
+                 password: str | None = None) -> None:
         read_sources(root)  # fail now, with a clear message, if this is not a journal
         self.root = root
         self.folder = Path(tempfile.mkdtemp(prefix="infoint-serve-", dir=private_parent()))
-        self.site = DevSite(root, self.folder / "site", today)
+        self.site = DevSite(root, self.folder / "site", today, password)
         self.hub = Hub()
         self.report = report
         self.stop_event = threading.Event()

@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from .devsite import DevSite, Snapshot
 from .errors import InfointError
+from .headers import SECURITY_HEADERS
 from .problems import Problem
 
 LIVE_PREFIX = "/__infoint/"
@@ -180,8 +181,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Referrer-Policy", "no-referrer")
+        for name, value in SECURITY_HEADERS.items():  # as published: CSP problems show here
+            self.send_header(name, value)
         self.end_headers()
         if not head:
             self.wfile.write(data)

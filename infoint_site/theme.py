@@ -42,9 +42,13 @@ class Theme:
             static = folder / "static"
             if not static.is_dir():
                 continue
+            real_static = static.resolve()
             for path in sorted(static.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    files["assets/" + path.relative_to(static).as_posix()] = path
+                if not path.is_file() or path.name.startswith("."):
+                    continue
+                if real_static not in path.resolve().parents:
+                    continue  # a symlink out of the theme: never publish what it points at
+                files["assets/" + path.relative_to(static).as_posix()] = path
         return dict(sorted(files.items()))
 
     def fingerprint(self) -> str:
