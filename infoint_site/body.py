@@ -23,6 +23,18 @@ _REMOTE = re.compile(r"(?i)(https?:)?//")
 _SINGULAR = {"contacts": "contact", "meetings": "meeting", "companies": "company"}
 
 
+SEARCH_TEXT_CHARS = 1500
+"""Characters of each note that search looks through (the start of the note)."""
+
+
+def plain_text(markdown_text: str) -> str:
+    """Markdown reduced to words, for the search index."""
+    text = re.sub(r"```.*?```", " ", markdown_text, flags=re.S)
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"[#>*_`|~-]+", " ", text)
+    return " ".join(text.split())
+
+
 def journal_link(href: str, kind: str) -> tuple[str, str, str] | None:
     """(kind, id, fragment) when `href`, written in a file of `kind`, names a journal file."""
     match = _JOURNAL_LINK.fullmatch(href)

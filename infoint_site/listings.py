@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from .body import question_key
-from .markdown import plain_text
 from .questions import group_title, question_bank
 from .svg import Bar, GraphNode, columns, hbars, referral_graph
 from .urls import Urls
@@ -28,8 +27,6 @@ DASHBOARD_OVERDUE = 100
 """Overdue follow-ups listed on the dashboard; older ones are on the follow-ups page."""
 FOLLOW_UPS_DONE = 100
 """Done follow-ups listed on the follow-ups page (the most recent)."""
-SEARCH_NOTE_CHARS = 1500
-"""Characters of each note that search looks through (the start of the note)."""
 QUESTION_PREVIEW = 3
 """Answers shown per question on the question bank; all of them are on its own page."""
 
@@ -179,21 +176,21 @@ def search_index(r: SiteRenderer) -> Markup:
             "s": " · ".join(x for x in (c.role, company.text if company else None) if x),
             "x": " ".join(x for x in (c.name, company.text if company else "", c.role or "",
                                       c.field or "", " ".join(c.tags),
-                                      plain_text(c.body)[:SEARCH_NOTE_CHARS]) if x),
+                                      c.search_text) if x),
         })
     for mid, m in r.journal.meetings.items():
         entries.append({
             "t": f"Meeting with {r.views.with_names(m)}", "u": r.urls.meeting(mid),
             "k": "meeting", "s": short_date(m.date),
             "x": " ".join((r.views.with_names(m), " ".join(m.goals),
-                           " ".join(m.referrals), plain_text(m.body)[:SEARCH_NOTE_CHARS])),
+                           " ".join(m.referrals), m.search_text)),
         })
     for coid, co in r.journal.companies.items():
         entries.append({
             "t": co.name, "u": r.urls.company(coid), "k": "company",
             "s": co.field or "",
             "x": " ".join((co.name, co.field or "", " ".join(co.tags),
-                           plain_text(co.body)[:SEARCH_NOTE_CHARS])),
+                           co.search_text)),
         })
     data = json.dumps(entries, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return Markup(data.replace("<", "\\u003c"))

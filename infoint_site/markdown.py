@@ -22,7 +22,13 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
-from .body import is_remote, journal_link, missing_link_message, remote_image_message
+from .body import (  # noqa: F401 - plain_text is part of this module's interface
+    is_remote,
+    journal_link,
+    missing_link_message,
+    plain_text,
+    remote_image_message,
+)
 from .problems import Problem, warning
 
 _SAFE_LINK = re.compile(r"(?i)(https?:|mailto:|tel:|#|\.{0,2}/|[^:/?#]+(?:[/?#]|$))")
@@ -132,11 +138,3 @@ class Markdown:
             sections[token.map[0]] = self.md.renderer.render(tokens[start:end],
                                                              self.md.options, md_env)
         return html, sections
-
-
-def plain_text(markdown_text: str) -> str:
-    """Markdown reduced to words, for the search index."""
-    text = re.sub(r"```.*?```", " ", markdown_text, flags=re.S)
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"[#>*_`|~-]+", " ", text)
-    return " ".join(text.split())
