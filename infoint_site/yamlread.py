@@ -97,23 +97,30 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 class _Positions:
     """File positions (line, col; 1-based) of libyaml's marks.
 
-    libyaml also ends a line at U+0085, U+2028 and U+2029, which editors do not, and
-    counts a line break after a text that lacks a final one. Its own line and column
-    serve where neither can happen; elsewhere they come from the mark's offset.
+    libyaml also ends a line at U+0085, U+2028 and U+2029, which editors do not, counts
+    a line break after a text that lacks a final one, and skips a byte-order mark at the
+    start (a second one: the first went with decoding) without counting it. Its own
+    line and column serve where none of these can happen; elsewhere they come from the
+    mark's offset.
     """
 
     def __init__(self, text: str, offset: int) -> None:
         self.text = text
         self.offset = offset
-        self.exact = not any(c in text for c in _OTHER_BREAKS)
+        self.skipped = 1 if text.startswith("\ufeff") else 0
+        self.exact = not self.skipped and not any(c in text for c in _OTHER_BREAKS)
         self._starts: list[int] | None = None
+
+    def index(self, mark: yaml.Mark) -> int:
+        """The mark's offset in the text."""
+        return min(mark.index + self.skipped, len(self.text))
 
     def __call__(self, mark: yaml.Mark) -> tuple[int, int]:
         if self.exact and mark.index < len(self.text):
             return mark.line + 1 + self.offset, mark.column + 1
         if self._starts is None:
             self._starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
-        index = min(mark.index, len(self.text))
+        index = self.index(mark)
         line = bisect_right(self._starts, index)
         return line + self.offset, index - self._starts[line - 1] + 1
 
@@ -124,7 +131,7 @@ def _describe_parser_error(exc: yaml.MarkedYAMLError, text: str,
     mark = exc.problem_mark or exc.context_mark
     line, col = where(mark) if mark else (1 + where.offset, 1)
     problem = exc.problem or "cannot be read"
-    if mark and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+    if mark and where.index(mark) < len(text) and text[where.index(mark)] == "\t":
         return YamlError("a tab character: YAML indents with spaces only", line, col,
                          code="E110")
     context = exc.context_mark
@@ -135,12 +142,20 @@ def _describe_parser_error(exc: yaml.MarkedYAMLError, text: str,
     elif exc.context:
         problem = f"{problem} ({exc.context})"
     for near in (mark, context):
-        odd = _other_break_near(text, near.index) if near is not None else None
+        odd = _other_break_near(text, where.index(near)) if near is not None else None
         if odd is not None:
             problem += (f"; line {where(near)[0]} holds the invisible character U+{ord(odd):04X},"
                         " which YAML reads as a line break: remove it")
             break
     return YamlError(f"YAML syntax error: {problem}", line, col)
+
+
+def _character_offset(text: str, position: int) -> int:
+    """libyaml reports where its reader stopped in bytes of the UTF-8 text; Python's
+    reader (the fallback) in characters."""
+    if _Loader is yaml.SafeLoader:
+        return position
+    return len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
 
 
 def _other_break_near(text: str, index: int) -> str | None:
@@ -265,7 +280,7 @@ def _read(text: str, offset: int) -> Node | None:
     except yaml.MarkedYAMLError as exc:
         raise _describe_parser_error(exc, text, where) from None
     except yaml.reader.ReaderError as exc:  # a control character: no mark, an offset
-        line, col = _line_col(text, exc.position)
+        line, col = _line_col(text, _character_offset(text, exc.position))
         line += offset
         raise YamlError(
             f"character U+{exc.character:04X} is not allowed here ({exc.reason})",

@@ -279,3 +279,36 @@ def test_a_referral_with_a_line_break_is_quoted_on_one_line(tmp_path: Path) -> N
         " this meeting, but content/contacts/mark.md has no referred_by; set referred_by: jane",
         "checked 3 files: 0 errors, 1 warning",
     ]
+
+
+# -- crash 7: a second byte-order mark ---------------------------------------------------
+# Found by atheris (an 8-minute run): after the first BOM (dropped with decoding) libyaml
+# skips a second one without counting it, so every offset was one short and an error at
+# the end of the text landed on a line after it.
+
+
+def test_a_second_byte_order_mark_does_not_shift_positions() -> None:
+    data = b"\xef\xbb\xbf\xef\xbb\xbf-----rna:\n--"
+    assert settings_lines(data) == [
+        "infoint.yaml:2:3: error[E105]: YAML syntax error: could not find expected ':'"
+        " (while scanning a simple key that starts at line 2, column 1)"]
+    assert harness.check_input(data) > 0
+    assert contact_lines("---\n\ufeffname: Jane\nrole: [\n---\n".encode()) == [
+        "content/contacts/jane-doe.md:4:1: error[E105]: YAML syntax error: did not find"
+        " expected node content (while parsing a flow node)"]
+
+
+# -- crash 8: a control character after non-ASCII text -------------------------------------
+# Found by hand while looking into crash 7: libyaml gives the position of a character it
+# refuses in bytes of UTF-8, not in characters, so after Chinese or accented text the
+# error pointed lines too far, past the end of a file with enough of them.
+
+
+def test_a_control_character_after_non_ascii_text_is_where_it_is() -> None:
+    data = "---\nname: Jane\nrole: 李李李李\nfield: x\x01\n---\n".encode()
+    assert contact_lines(data) == [
+        "content/contacts/jane-doe.md:4:9: error[E110]: character U+0001 is not allowed here"
+        " (control characters are not allowed)"]
+    many = ("---\nname: Jane\nrole: " + "李" * 400 + "\nfield: x\x01\n---\n").encode()
+    (line,) = contact_lines(many)
+    assert line.startswith("content/contacts/jane-doe.md:4:9: error[E110]:")
