@@ -191,7 +191,7 @@ def test_a_killed_build_leaves_the_old_site_or_the_new_one(
     duration = run_build(root, out)  # a rebuild over a site, as every kill below is
     assert tree(out) == sites["B"]
     rng = random.Random(20261122)
-    seen = {"A": 0, "B": 0, "recovered": 0}
+    seen = {"old": 0, "new": 0, "recovered": 0}
     current = "B"
     timed = list(range(0, KILLS, 3)) + list(range(1, KILLS, 3))
     for i in range(KILLS):
@@ -213,9 +213,9 @@ def test_a_killed_build_leaves_the_old_site_or_the_new_one(
             seen["recovered"] += 1
         found = tree(out)
         if found == sites[current]:
-            seen[current] += 1
+            seen["old"] += 1
         elif found == sites[new]:
-            seen[new] += 1
+            seen["new"] += 1
             current = new
         else:
             differ = sorted(k for k in {*found, *sites[new]}
@@ -229,8 +229,8 @@ def test_a_killed_build_leaves_the_old_site_or_the_new_one(
     assert temp_folders(tmp_path) == []
     print(f"{KILLS} kills, builds of {duration:.2f} s: {seen}")  # shown with -s
     # Kills landed both before the swap and after it.
-    assert seen["A"] + seen["B"] == KILLS
-    assert min(seen["A"], seen["B"]) >= 1, seen
+    assert seen["old"] + seen["new"] == KILLS
+    assert min(seen["old"], seen["new"]) >= 1, seen
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="SIGKILL: POSIX")
