@@ -54,6 +54,15 @@ def _scalar(node: y.Node, expected: str, code: str = "E202") -> y.Scalar:
     return node
 
 
+def _flag(scalar: y.Scalar) -> bool | None:
+    """A plain ``true`` or ``false`` (any case YAML allows) as a bool; None for anything else."""
+    if scalar.plain and scalar.value in _TRUE:
+        return True
+    if scalar.plain and scalar.value in _FALSE:
+        return False
+    return None
+
+
 class Kind:
     """How one field's value is read; subclasses say which values are allowed."""
 
@@ -107,10 +116,9 @@ class Boolean(Kind):
 
     def convert(self, node: y.Node) -> bool:
         scalar = _scalar(node, self.expected)
-        if scalar.plain and scalar.value in _TRUE:
-            return True
-        if scalar.plain and scalar.value in _FALSE:
-            return False
+        flag = _flag(scalar)
+        if flag is not None:
+            return flag
         if scalar.value in _TRUE | _FALSE:
             raise FieldError("E202", f"expected {self.expected}, got the quoted text"
                              f" {_shown(node)}; remove the quotes", node)
@@ -219,10 +227,9 @@ class DoneValue(Kind):
 
     def convert(self, node: y.Node) -> date | bool:
         scalar = _scalar(node, self.expected, "E203")
-        if scalar.plain and scalar.value in _TRUE:
-            return True
-        if scalar.plain and scalar.value in _FALSE:
-            return False
+        flag = _flag(scalar)
+        if flag is not None:
+            return flag
         text = scalar.value.strip()
         if not _DATE.fullmatch(text):
             raise FieldError("E203", f"expected {self.expected}, got {_shown(node)}", node)
@@ -253,10 +260,9 @@ class Cadence(Kind):
 
     def convert(self, node: y.Node) -> Duration | bool:
         scalar = _scalar(node, self.expected, "E205")
-        if scalar.plain and scalar.value in _TRUE:
-            return True
-        if scalar.plain and scalar.value in _FALSE:
-            return False
+        flag = _flag(scalar)
+        if flag is not None:
+            return flag
         duration = parse_duration(scalar.value)
         if duration is None:
             raise FieldError("E205", f"expected {self.expected}, got {_shown(node)}", node)
