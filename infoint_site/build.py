@@ -8,6 +8,7 @@ previous site exactly as it was.
 from __future__ import annotations
 
 import os
+import stat
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -108,11 +109,13 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
 
 
 def _unchanged(path: Path, size: int, mtime_ns: int) -> bool:
+    """The current site still holds the very file the last build wrote (not a link)."""
     try:
-        info = path.stat()
+        info = path.lstat()
     except OSError:
         return False
-    return info.st_size == size and info.st_mtime_ns == mtime_ns
+    return (stat.S_ISREG(info.st_mode) and info.st_size == size
+            and info.st_mtime_ns == mtime_ns)
 
 
 def _failure(problems: list[Problem], strict: bool) -> str:

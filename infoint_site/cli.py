@@ -62,8 +62,15 @@ def debug_option(func: F) -> F:
                         help="Show a traceback on an internal error.")(func)
 
 
+def _plausible_day(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+    if value is not None and not 1900 <= value.year <= 2999:
+        raise click.BadParameter("expected a day between 1900 and 2999, like 2026-11-22")
+    return value
+
+
 def today_option(func: F) -> F:
     return click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                        callback=_plausible_day,
                         help="Compute as of this day (YYYY-MM-DD); default: today in the"
                              " journal's time zone.")(func)
 

@@ -138,9 +138,6 @@ def test_a_page_replaced_by_a_symlink_is_never_followed(tmp_path: Path) -> None:
         assert not page.is_symlink() and b"x" * 50 not in page.read_bytes()
 
 
-@pytest.mark.xfail(strict=True, reason="build._unchanged follows the symlink (stat, not"
-                   " lstat), so the page is offered for reuse; the writer refuses it and"
-                   " the build stops with 'changed during the build' instead of rendering")
 def test_a_page_replaced_by_a_symlink_is_rendered_again(tmp_path: Path) -> None:
     root, out, _, expected = plant_symlink_page(tmp_path)
     result = build(root, "--out", str(out))
