@@ -28,9 +28,17 @@ def yaml_text(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+# Latin letters that Unicode does not decompose into a base letter and an accent.
+_LETTERS = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss", "Æ": "AE",
+                          "æ": "ae", "Œ": "OE", "œ": "oe", "Đ": "D", "đ": "d", "Þ": "Th",
+                          "þ": "th", "Ð": "D", "ð": "d", "ı": "i", "Ħ": "H", "ħ": "h"})
+
+
 def slugify(name: str) -> str:
-    """``"Zoë O'Brien"`` → ``zoe-obrien``: the file stem and id for a person."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    """``"Zoë O'Brien"`` → ``zoe-obrien``, ``"Łukasz Żółć"`` → ``lukasz-zolc``: the file
+    stem and id for a person."""
+    ascii_name = unicodedata.normalize("NFKD", name.translate(_LETTERS)).encode(
+        "ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower().replace("'", "")).strip("-")
     if not slug:  # a name in a script with no ASCII letters: keep its own letters
         slug = re.sub(r"[^\w]+", "-", name.casefold()).strip("-")

@@ -666,3 +666,17 @@ def test_internal_error_with_debug(broken: None, journal: Path, where: list[str]
     assert result.exit_code == 1
     assert "Traceback (most recent call last)" in result.output
     assert "RuntimeError: the loader exploded" in result.output
+
+
+@pytest.mark.parametrize(("name", "slug"), [
+    ("Zoë O'Brien", "zoe-obrien"),
+    ("Łukasz Żółć", "lukasz-zolc"),
+    ("Søren Kierkegaard", "soren-kierkegaard"),
+    ("Gauß", "gauss"),
+    ("Ægir Æsir", "aegir-aesir"),
+    ("王小明", "王小明"),
+])
+def test_slugs_keep_every_letter(name: str, slug: str) -> None:
+    from infoint_site.scaffold import slugify
+
+    assert slugify(name) == slug
