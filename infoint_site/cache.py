@@ -19,7 +19,6 @@ import hmac
 import os
 import pickle
 import sys
-from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -190,5 +189,3 @@ class BuildCache:
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
 
-
-Parser = Callable[[str, str, bytes], Any]

@@ -121,10 +121,3 @@ class Sealer:
             "iterations": self.key.iterations, "check": self.check,
             "payload": b64(seal(self.key.key, path, data)),
         }).encode("utf-8")
-
-
-def seal_site(files: dict[str, bytes], key: SiteKey,
-              shell: Callable[[dict[str, Any]], str]) -> dict[str, bytes]:
-    """Every page of `files` sealed (see `Sealer`)."""
-    sealer = Sealer(key, shell)
-    return {path: sealer(path, data) for path, data in files.items()}

@@ -31,8 +31,6 @@ from .urls import SECTIONS, Urls
 from .views import CONTACT_STATUS_ORDER, Views, long_date, redact, short_date
 
 ROBOTS = "User-agent: *\nDisallow: /\n"
-MARKER = ".infoint-site"
-"""The file that marks a folder as a site infoint-site built (see writer)."""
 
 
 @dataclass(frozen=True, slots=True)
