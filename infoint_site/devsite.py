@@ -16,13 +16,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .cache import digest
 from .encrypt import Sealer, SiteKey, check_password, site_key
 from .errors import InfointError
-from .loader import read_sources
+from .loader import Sources, read_sources, update_sources
 from .pipeline import ParseMemo, process
 from .problems import Problem, count, error, sort_problems
-from .render import Rendered, RenderMemo, SiteRenderer
+from .render import RenderMemo, SiteRenderer
 from .theme import find_theme
 from .urls import OpaqueUrls, Urls
 
@@ -73,18 +72,23 @@ class DevSite:
     """Builds the journal at `root` again and again, writing into `out` as it goes."""
 
     def __init__(self, root: Path, out: Path, today: Callable[[], date | None] = lambda: None,
-                 password: str | None = None) -> None:
+                 password: str | None = None,
+                 on_publish: Callable[[], None] = lambda: None) -> None:
         self.root = root
         self.out = out
         self.today = today
         self.password = password
         """For ``privacy.encrypt``: the preview is encrypted as the published site is."""
         self._key: SiteKey | None = None
-        self._sealed: dict[str, tuple[bytes, bytes]] = {}
-        """Output path → (digest of the page, its sealed bytes): an unchanged page keeps
-        its ciphertext, so tabs reload only when a page really changed."""
+        self.on_publish = on_publish
+        """Called after each new snapshot (to wake the tabs)."""
         self.parse_memo = ParseMemo()
-        self.render_memo = RenderMemo()
+        self.render_memo = RenderMemo(keep=True)
+        self._sources: Sources | None = None
+        self._plain: dict[str, bytes] = {}
+        """The files of the current snapshot before encryption."""
+        self._sealed = False
+        """Whether the current snapshot is encrypted."""
         self.snapshot = Snapshot(0, {})
         self._problems: list[Problem] = []
         self.standing: list[Problem] = []
@@ -126,7 +130,7 @@ class DevSite:
                 self.forget_theme()
             started = time.perf_counter()
             try:
-                return self._rebuild(started)
+                return self._rebuild(started, changed)
             except InfointError as exc:
                 problem = error("infoint.yaml", 1, 1, "E001", str(exc))
             except Exception as exc:  # the server must survive anything a build does
@@ -135,63 +139,83 @@ class DevSite:
             self._problems = [problem]
             return Outcome(False, [problem], [], time.perf_counter() - started)
 
-    def _rebuild(self, started: float) -> Outcome:
-        loaded = process(read_sources(self.root), self.today(), memo=self.parse_memo)
-        problems = loaded.problems
+    def _read(self, changed: Collection[str] | None) -> Sources:
+        """The journal's files: only the `changed` ones read again when that is enough."""
+        if changed is not None and self._sources is not None:
+            updated = update_sources(self._sources, changed)
+            if updated is not None:
+                self._sources = updated
+                return updated
+        self._sources = read_sources(self.root)
+        return self._sources
+
+    def _rebuild(self, started: float, changed: Collection[str] | None) -> Outcome:
+        loaded = process(self._read(changed), self.today(), memo=self.parse_memo)
         if loaded.failed():
-            self._problems = problems
-            return Outcome(False, problems, [], time.perf_counter() - started,
-                           self.parse_memo.parsed)
+            return self._failed(loaded.problems, started)
         settings = loaded.journal.settings
         theme = find_theme(self.root, settings.theme)
         key = self._site_key() if settings.privacy.encrypt else None
         renderer = SiteRenderer(loaded.analysis, theme, memo=self.render_memo,
                                 urls=OpaqueUrls(key.path_key) if key else Urls(),
                                 encrypted=key is not None)
-        rendered = renderer.render()
-        if key is not None:
-            rendered = Rendered(self._seal(renderer.sealer(key), rendered.files),
-                                rendered.problems)
-        problems = sort_problems([*problems, *rendered.problems])
+        sealer = renderer.sealer(key) if key is not None else None
+        records = dict(renderer.record_pages())
+        shown: list[str] = []
+        if renderer.affected is not None and self.snapshot.epoch:
+            # An edit that reaches only some record pages: show them now, so the tab on
+            # the edited page reloads at once; the listings follow below.
+            problems = sort_problems([*loaded.problems, *renderer.problems])
+            if count(problems)[0]:
+                return self._failed(problems, started)
+            shown = self._publish({**self._plain, **records}, sealer, problems)
+        files = dict(sorted({**records, **dict(renderer.other_files())}.items()))
+        problems = sort_problems([*loaded.problems, *renderer.problems])
         if count(problems)[0]:
-            self._problems = problems
-            return Outcome(False, problems, [], time.perf_counter() - started,
-                           self.parse_memo.parsed, self.render_memo.rendered)
-        previous = self.snapshot
-        changed = [path for path, data in rendered.files.items()
-                   if previous.files.get(path) != data]
-        removed = [path for path in previous.files if path not in rendered.files]
-        self._write(changed, removed, rendered.files)
+            return self._failed(problems, started)
+        shown.extend(self._publish(files, sealer, problems))
+        return Outcome(True, problems, sorted(set(shown)), time.perf_counter() - started,
+                       self.parse_memo.parsed, self.render_memo.rendered)
+
+    def _failed(self, problems: list[Problem], started: float) -> Outcome:
+        self._problems = problems
+        return Outcome(False, problems, [], time.perf_counter() - started,
+                       self.parse_memo.parsed, self.render_memo.rendered)
+
+    def _publish(self, plain: dict[str, bytes], sealer: Sealer | None,
+                 problems: list[Problem]) -> list[str]:
+        """Make `plain` (every file, before encryption) the snapshot; the paths that
+        changed or went."""
+        previous, before = self.snapshot, self._plain
+        changed = [path for path, data in plain.items()
+                   if (old := before.get(path)) is not data and old != data]
+        removed = [path for path in before if path not in plain]
+        files = plain
+        if sealer is not None:  # an unchanged page keeps its ciphertext: no needless reload
+            fresh = set(changed) if self._sealed else set(plain)
+            files = {path: sealer(path, data) if path in fresh else previous.files[path]
+                     for path, data in plain.items()}
+        self._sealed = sealer is not None
+        self._write(changed, removed, files)
         # The first epoch is the clock in milliseconds, so that a tab left open from an
         # earlier run of serve, reconnecting with that run's epoch, reloads.
         epoch = previous.epoch + 1 if previous.epoch else time.time_ns() // 1_000_000
-        changed_at = {path: previous.changed_at.get(path, epoch) for path in rendered.files}
+        changed_at = {path: previous.changed_at.get(path, epoch) for path in files}
         for path in [*changed, *removed]:
             changed_at[path] = epoch
         assets = any(path.startswith("assets/") for path in [*changed, *removed])
-        self.snapshot = Snapshot(epoch, rendered.files, changed_at,
+        self.snapshot = Snapshot(epoch, files, changed_at,
                                  epoch if assets else previous.assets_changed_at)
+        self._plain = plain
         self._problems = problems
-        return Outcome(True, problems, sorted([*changed, *removed]),
-                       time.perf_counter() - started, self.parse_memo.parsed,
-                       self.render_memo.rendered)
+        self.on_publish()
+        return [*changed, *removed]
 
     def _site_key(self) -> SiteKey:
         """One key for the whole session, so an unlocked tab stays unlocked."""
         if self._key is None:
             self._key = site_key(check_password(self.password))
         return self._key
-
-    def _seal(self, sealer: Sealer, files: dict[str, bytes]) -> dict[str, bytes]:
-        sealed: dict[str, bytes] = {}
-        for path, data in files.items():
-            kept = self._sealed.get(path)
-            page = digest(data)
-            if kept is None or kept[0] != page:
-                kept = (page, sealer(path, data))
-                self._sealed[path] = kept
-            sealed[path] = kept[1]
-        return sealed
 
     def _write(self, changed: list[str], removed: list[str], files: dict[str, bytes]) -> None:
         """Mirror the build into the private folder, one atomic replace per file."""

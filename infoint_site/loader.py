@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,3 +160,40 @@ def read_sources(root: Path) -> Sources:
     themes = tuple(sorted(p.name for p in themes_dir.iterdir() if p.is_dir())) \
         if themes_dir.is_dir() else ()
     return Sources(root, settings, tuple(files), tuple(problems), themes)
+
+
+def update_sources(sources: Sources, changed: Iterable[str]) -> Sources | None:
+    """`sources` with the content files at the `changed` paths read again, or None when
+    only a whole `read_sources` can say what changed (the settings, a theme, a folder,
+    a file deeper than ``content/<kind>/``, a file that has or gets a problem).
+
+    For `serve`, which is told which paths changed: one saved note is read, not all.
+    """
+    if sources.problems:
+        return None
+    files = {f.path: f for f in sources.files}
+    real_root = os.path.realpath(sources.root)
+    for rel in changed:
+        parts = rel.split("/")
+        if len(parts) != 3 or parts[0] != "content" or parts[1] not in KINDS:
+            return None
+        if _skip(parts[2]):
+            continue  # an editor's dropping: read_sources skips it too
+        full = sources.root / rel
+        if full.is_dir() or any(p.startswith(rel + "/") for p in files):
+            return None  # a folder made, moved or removed: its notes are unknown here
+        if not parts[2].endswith(".md"):
+            continue
+        if not os.path.lexists(full):
+            files.pop(rel, None)
+            continue
+        problems: list[Problem] = []
+        data = _read_file(sources.root, real_root, full, rel, problems)
+        if problems:
+            return None
+        if data is None:
+            files.pop(rel, None)
+        else:
+            files[rel] = SourceFile(parts[1], rel, data)
+    ordered = tuple(files[p] for p in sorted(files))
+    return Sources(sources.root, sources.settings, ordered, (), sources.themes)

@@ -16,6 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from . import listings, parallel
+from .affected import Page, affected_pages, page_inputs
 from .analysis import Analysis
 from .cache import digest
 from .encrypt import Sealer, SiteKey
@@ -88,6 +89,15 @@ class SiteRenderer:
         self.problems: list[Problem] = []
         self.sections: dict[tuple[str, int], str] = {}
         """(meeting file, line of a `## Q:` heading) → the answer's HTML."""
+        self._page_sections: dict[tuple[str, int], str] = {}
+        self.inputs = page_inputs(analysis)
+        previous = self.memo.inputs if self.memo.keep else None
+        self.affected: set[Page] | None = \
+            affected_pages(previous, self.inputs) if previous is not None else None
+        """The record pages this build must render; None: every one (see `affected`).
+        The others are the memo's, as the previous build in this process made them."""
+        if self.memo.keep:
+            self.memo.inputs = self.inputs
 
     # -- helpers -----------------------------------------------------------------
 
@@ -126,6 +136,7 @@ class SiteRenderer:
             self.problems.extend(cached[1])
         for line, part in cached[2].items():
             self.sections[(path, first_line + line)] = part
+            self._page_sections[(path, first_line + line)] = part
         return cached[0]
 
     def _link_for(self, base: str) -> Any:
@@ -160,7 +171,8 @@ class SiteRenderer:
                     and self.memo.reusable(file, old[1], old[2])):
                 return file, None
         path, data = self._page(url, template, **context)
-        self.memo.pages[url] = (frozen, data)
+        if self.memo.keep:
+            self.memo.pages[url] = (frozen, data)
         return path, data
 
     def _page(self, url: str, template: str, base: str | None = None,
@@ -193,12 +205,17 @@ class SiteRenderer:
 
     def pages(self, workers: int = 1) -> Iterator[tuple[str, bytes | None]]:
         """Every page; record pages in `workers` processes when there are many."""
+        yield from self.record_pages(workers)
+        yield from self.listing_pages()
+
+    def listing_pages(self) -> Iterator[tuple[str, bytes]]:
+        """Every page but the record pages, rendered after them (the question pages
+        reuse the answers rendered with the meetings)."""
         yield self.dashboard()
         yield self.follow_ups_page()
         yield self.contacts_index()
         yield self.meetings_index()
         yield self.companies_index()
-        yield from self.record_pages(workers)
         yield self.referrals_page()
         yield from self.question_pages()  # after the meetings: it reuses their answers
         yield self.stats_page()
@@ -212,12 +229,24 @@ class SiteRenderer:
                 + [("company", coid) for coid in self.journal.companies])
 
     def record_page(self, job: tuple[str, str]) -> tuple[str, bytes | None]:
+        if self.affected is not None and job not in self.affected:
+            kept = self.memo.records.get(job)
+            if kept is not None:  # nothing it shows changed: as the last build made it
+                path, data, problems, sections = kept
+                self.problems.extend(problems)
+                self.sections.update(sections)
+                return path, data
+        start, self._page_sections = len(self.problems), {}
         kind, record_id = job
         if kind == "contact":
-            return self.contact_page(record_id)
-        if kind == "meeting":
-            return self.meeting_page(record_id)
-        return self.company_page(record_id)
+            path, data = self.contact_page(record_id)
+        elif kind == "meeting":
+            path, data = self.meeting_page(record_id)
+        else:
+            path, data = self.company_page(record_id)
+        if self.memo.keep:
+            self.memo.records[job] = (path, data, self.problems[start:], self._page_sections)
+        return path, data
 
     def record_pages(self, workers: int = 1) -> Iterator[tuple[str, bytes | None]]:
         """The page of every contact, meeting and company, in order."""
@@ -255,24 +284,6 @@ class SiteRenderer:
         items = self.analysis.open_follow_ups + kept
         return self._page("follow-ups/", "follow_ups.html", follow_ups=self.views.follow_ups(items),
                           done_total=len(done))
-
-    @functools.cached_property
-    def _by_contact(self) -> dict[str, list[Any]]:
-        """Contact id → the follow-ups owed to them or about them."""
-        found: dict[str, list[Any]] = {}
-        for item in self.analysis.follow_ups:
-            found.setdefault(item.contact, []).append(item)
-            if item.about:
-                found.setdefault(item.about, []).append(item)
-        return found
-
-    @functools.cached_property
-    def _by_meeting(self) -> dict[str, list[Any]]:
-        found: dict[str, list[Any]] = {}
-        for item in self.analysis.follow_ups:
-            if item.meeting:
-                found.setdefault(item.meeting, []).append(item)
-        return found
 
     @functools.cached_property
     def _suggested(self) -> dict[str, list[str]]:
@@ -318,7 +329,7 @@ class SiteRenderer:
             suggested=[self.views.person_link(p)
                        for p in dict.fromkeys(self._suggested.get(cid, ()))],
             meetings=[self.meeting_row(m) for m in analysis.meetings_of.get(cid, ())],
-            follow_ups=self.views.follow_ups(self._by_contact.get(cid, [])),
+            follow_ups=self.views.follow_ups(self.inputs.follow_ups.get(("contact", cid), [])),
             company=self.views.company_link(contact.company),
             notes=self.body_html(contact, "contacts", Urls.base_for(url)),
         )
@@ -344,7 +355,7 @@ class SiteRenderer:
             with_names=self.views.with_names(meeting),
             contacts=[self.views.contact_link(c) for c in meeting.contacts],
             referrals=[self.views.person_link(p) for p in meeting.referrals],
-            follow_ups=self.views.follow_ups(self._by_meeting.get(mid, [])),
+            follow_ups=self.views.follow_ups(self.inputs.follow_ups.get(("meeting", mid), [])),
             notes=self.markdown_html(
                 meeting.path, meeting.body, meeting.body_line, "meetings", base,
                 sections=frozenset(a.line - meeting.body_line for a in meeting.answers)),
@@ -416,7 +427,13 @@ class SiteRenderer:
 
         With `workers` > 1, record pages are rendered by that many forked processes;
         the files are the same, byte for byte."""
-        yield from self.pages(workers)
+        yield from self.record_pages(workers)
+        yield from self.other_files()
+
+    def other_files(self) -> Iterator[tuple[str, bytes]]:
+        """Every file but the record pages: listings, theme files, robots.txt, the
+        calendar, _headers."""
+        yield from self.listing_pages()
         for path, source in self.theme.static_files().items():
             yield path, source.read_bytes()
         yield "robots.txt", ROBOTS.encode()
@@ -427,7 +444,7 @@ class SiteRenderer:
         yield "_headers", headers_file()
 
     def render(self) -> Rendered:
-        """Every file of the site, in memory (for `serve`)."""
+        """Every file of the site, in memory."""
         files = {path: data for path, data in self.stream() if data is not None}
         return Rendered(dict(sorted(files.items())), self.problems)
 

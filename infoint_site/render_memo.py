@@ -34,6 +34,9 @@ class RenderMemo:
     day or the theme change.
     """
 
+    keep: bool = False
+    """Whether a later build in this process will use this memo (`serve`): only then
+    are pages kept, and record pages nothing changed for skipped altogether."""
     env: jinja2.Environment | None = None
     global_key: Any = None
     ids_key: Any = None
@@ -52,10 +55,19 @@ class RenderMemo:
     """Whether the current site still holds the file with that size and mtime."""
     fingerprints: dict[str, bytes] = field(default_factory=dict)
     """This build's record pages: file → fingerprint of its template, context and theme."""
+    inputs: Any = None
+    """The last build's `affected.PageInputs`, to find what an edit changed."""
+    records: dict[tuple[str, str], tuple[str, bytes | None, list[Problem],
+                                          dict[tuple[str, int], str]]] = \
+        field(default_factory=dict)
+    """(kind, id) → the record page the last build made: its file, bytes, warnings and
+    answer sections."""
 
     def reset(self) -> None:
         self.pages.clear()
         self.markdown.clear()
+        self.records.clear()
+        self.inputs = None
 
 
 def link_state(text: str, kind: str, link_for: Any) -> tuple[tuple[str, bool], ...]:

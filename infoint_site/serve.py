@@ -68,8 +68,8 @@ class Preview:
         read_sources(root)  # fail now, with a clear message, if this is not a journal
         self.root = root
         self.folder = Path(tempfile.mkdtemp(prefix="infoint-serve-", dir=private_parent()))
-        self.site = DevSite(root, self.folder / "site", today, password)
         self.hub = Hub()
+        self.site = DevSite(root, self.folder / "site", today, password, self.hub.notify)
         self.report = report
         self.stop_event = threading.Event()
         try:

@@ -418,8 +418,9 @@ def test_a_rename_during_a_build_is_picked_up(running: Running, journal: Path,
 
     monkeypatch.setattr(infoint_site.loader, "_read_file", rename_first)
     builds = running.builds
-    path = journal / CONTACT
-    path.write_text(path.read_text(encoding="utf-8") + "\nStart a build.\n", "utf-8")
+    # A settings change makes the build read every file (a saved note is read alone).
+    path = journal / "infoint.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# Start a build.\n", "utf-8")
     running.wait_settled(lambda: new.exists() and running.outcomes[-1].ok and
                          "meetings/2026-10-01-tom-whitaker-call/index.html"
                          in running.preview.site.snapshot.files, "the renamed meeting")

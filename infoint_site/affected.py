@@ -1,0 +1,178 @@
+"""Which record pages an edit can change: so a rebuild renders those and no others.
+
+A contact's, meeting's or company's page is made from its own record and from a few
+neighbours: the meetings of a contact and the people in them, the chain above a
+contact and the people below it, a company's people, the follow-ups owed to or about
+someone. `affected_pages` compares two analyses of the same journal (before and after
+an edit) through those links and returns every page whose inputs differ. It answers
+None, "everything", when the edit reaches further than links: the settings or the day
+changed, a file was added or removed, or a name now resolves to someone else.
+
+Pure and linear in the size of the journal, with small constants: comparing records
+is by identity first (an unchanged file parses to the very same record in `serve`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .analysis import Analysis
+from .followups import FollowUp
+from .journal import name_index, resolve_person
+from .records import Contact
+
+Page = tuple[str, str]
+"""("contact" | "meeting" | "company", id)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageInputs:
+    """An analysis, indexed by the record pages that show each part of it."""
+
+    analysis: Analysis
+    names: dict[str, str]
+    """The name index referrals resolve through."""
+    follow_ups: dict[Page, list[FollowUp]]
+    """Page → the follow-ups it lists: a contact's (owed to them or about them) and a
+    meeting's, in the analysis's order."""
+    suggested_by: dict[str, tuple[str, ...]]
+    """Contact id → the meetings whose suggested names resolve to that contact."""
+    people_at: dict[str, tuple[str, ...]]
+    """Company id → the contacts who work there."""
+
+
+def page_inputs(analysis: Analysis) -> PageInputs:
+    journal = analysis.journal
+    follow_ups: dict[Page, list[FollowUp]] = {}
+    for item in analysis.follow_ups:
+        follow_ups.setdefault(("contact", item.contact), []).append(item)
+        if item.about:
+            follow_ups.setdefault(("contact", item.about), []).append(item)
+        if item.meeting:
+            follow_ups.setdefault(("meeting", item.meeting), []).append(item)
+    names = name_index(journal.contacts)
+    suggested_by: dict[str, list[str]] = {}
+    for meeting in journal.meetings.values():
+        for person in meeting.referrals:
+            cid = resolve_person(person, journal.contacts, names)
+            if cid is not None:
+                suggested_by.setdefault(cid, []).append(meeting.id)
+    people_at: dict[str, list[str]] = {}
+    for contact in journal.contacts.values():
+        if contact.company:
+            people_at.setdefault(contact.company, []).append(contact.id)
+    return PageInputs(analysis, names, follow_ups,
+                      {k: tuple(v) for k, v in suggested_by.items()},
+                      {k: tuple(v) for k, v in people_at.items()})
+
+
+def affected_pages(old: PageInputs, new: PageInputs) -> set[Page] | None:
+    """The record pages whose inputs differ between `old` and `new`; None: all of them."""
+    before, after = old.analysis, new.analysis
+    oj, nj = before.journal, after.journal
+    if (before.today != after.today or oj.settings != nj.settings
+            or oj.contacts.keys() != nj.contacts.keys()
+            or oj.meetings.keys() != nj.meetings.keys()
+            or oj.companies.keys() != nj.companies.keys()
+            or oj.unreadable_contacts != nj.unreadable_contacts
+            or old.names != new.names):
+        return None
+    marks = _Marks(old, new)
+    for cid, contact in nj.contacts.items():
+        previous = oj.contacts[cid]
+        if contact is not previous and contact != previous:
+            marks.contact_changed(cid, previous, contact)
+        elif before.contact_status[cid] != after.contact_status[cid]:
+            marks.add("contact", [cid])
+            marks.companies([contact.company])
+    for mid, meeting in nj.meetings.items():
+        previous_meeting = oj.meetings[mid]
+        if meeting is not previous_meeting and meeting != previous_meeting:
+            marks.meeting_changed(mid)
+        elif before.meeting_status[mid] != after.meeting_status[mid]:
+            marks.add("meeting", [mid])
+            marks.add("contact", meeting.contacts)
+    for coid, company in nj.companies.items():
+        if company is not oj.companies[coid] and company != oj.companies[coid]:
+            marks.company_changed(coid)
+    for page in old.follow_ups.keys() | new.follow_ups.keys():
+        if old.follow_ups.get(page) != new.follow_ups.get(page):
+            marks.pages.add(page)
+    return marks.pages
+
+
+class _Marks:
+    """The pages found so far, and how each kind of change spreads."""
+
+    def __init__(self, old: PageInputs, new: PageInputs) -> None:
+        self.old, self.new = old, new
+        self.pages: set[Page] = set()
+
+    def add(self, kind: str, ids: Iterable[str]) -> None:
+        self.pages.update((kind, i) for i in ids)
+
+    def companies(self, ids: Iterable[str | None]) -> None:
+        for coid in ids:
+            if coid and coid in self.new.analysis.journal.companies:
+                self.pages.add(("company", coid))
+
+    def _meetings_of(self, cid: str) -> set[str]:
+        return {m.id for side in (self.old, self.new)
+                for m in side.analysis.meetings_of.get(cid, ())}
+
+    def _contacts_of(self, mid: str) -> set[str]:
+        return {c for side in (self.old, self.new)
+                for c in side.analysis.journal.meetings[mid].contacts}
+
+    def _follow_up_pages(self, page: Page) -> None:
+        """Every page listing a follow-up this page lists: each shows names and the
+        meeting it is about."""
+        for side in (self.old, self.new):
+            for item in side.follow_ups.get(page, ()):
+                self.pages.add(("contact", item.contact))
+                if item.about:
+                    self.pages.add(("contact", item.about))
+                if item.meeting:
+                    self.pages.add(("meeting", item.meeting))
+
+    def contact_changed(self, cid: str, before: Contact, after: Contact) -> None:
+        self.add("contact", [cid])
+        self.companies([before.company, after.company])  # its people, with their roles
+        self._follow_up_pages(("contact", cid))  # names, email drafts
+        for mid in self._meetings_of(cid):  # prep sheets: research, scripts
+            self.add("meeting", [mid])
+        renamed = before.name != after.name
+        if renamed:
+            for mid in self._meetings_of(cid):
+                self.add("contact", self._contacts_of(mid))  # their rows show the names
+                self._follow_up_pages(("meeting", mid))
+            for side in (self.old, self.new):
+                for mid in side.suggested_by.get(cid, ()):
+                    self.add("meeting", [mid])
+                    self.add("contact", self._contacts_of(mid))
+        if renamed or before.referred_by != after.referred_by:
+            for side in (self.old, self.new):
+                forest = side.analysis.forest
+                self.add("contact", forest.chains[cid])  # referred lists, descendant counts
+                below = list(forest.referred[cid])
+                for child in below:  # prep sheets name each child's referrer
+                    for mid in self._meetings_of(child):
+                        self.add("meeting", [mid])
+                while below:  # every chain through this contact
+                    child = below.pop()
+                    self.add("contact", [child])
+                    below.extend(forest.referred[child])
+
+    def meeting_changed(self, mid: str) -> None:
+        self.add("meeting", [mid])
+        self.add("contact", self._contacts_of(mid))
+        self._follow_up_pages(("meeting", mid))
+
+    def company_changed(self, coid: str) -> None:
+        self.add("company", [coid])
+        for side in (self.old, self.new):
+            for cid in side.people_at.get(coid, ()):
+                self.add("contact", [cid])
+                for mid in self._meetings_of(cid):  # prep sheets show the company
+                    self.add("meeting", [mid])

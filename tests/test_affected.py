@@ -1,0 +1,153 @@
+"""An edit re-renders only the record pages it can reach, and the site still equals a
+fresh build: random edits of every kind on a generated journal, each checked."""
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from infoint_site.affected import affected_pages, page_inputs
+from infoint_site.devsite import DevSite
+from infoint_site.loader import read_sources
+from infoint_site.pipeline import process
+from infoint_site.render import SiteRenderer
+from infoint_site.theme import find_theme
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from generate import TODAY, generate
+
+
+def fresh(root: Path) -> dict[str, bytes]:
+    """Every file of the site, rendered from nothing."""
+    loaded = process(read_sources(root), TODAY)
+    renderer = SiteRenderer(loaded.analysis, find_theme(root, loaded.journal.settings.theme))
+    return renderer.render().files
+
+
+def ids(root: Path, kind: str) -> list[str]:
+    return sorted(p.stem for p in (root / "content" / kind).glob("*.md"))
+
+
+def set_field(text: str, name: str, value: str | None) -> str:
+    """The file with front matter field `name` set to `value` (None: removed)."""
+    head, sep, body = text.partition("\n---\n")
+    lines = [line for line in head.split("\n") if not line.startswith(f"{name}:")]
+    if value is not None:
+        lines.insert(2, f"{name}: {value}")
+    return "\n".join(lines) + sep + body
+
+
+def random_edit(root: Path, rng: random.Random) -> str:
+    """Change one file in one of many ways; returns its path relative to `root`."""
+    contacts, meetings = ids(root, "contacts"), ids(root, "meetings")
+    companies = [(root / "content/companies" / f"{c}.md").read_text().split("name: ")[1]
+                 .split("\n")[0] for c in ids(root, "companies")]
+    kind = rng.choice(["contacts", "meetings", "companies"] if companies else
+                      ["contacts", "meetings"])
+    rel = f"content/{kind}/{rng.choice(ids(root, kind))}.md"
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    day = TODAY.toordinal() + rng.randint(-40, 20)
+    edits = {
+        "contacts": [
+            lambda t: set_field(t, "status", rng.choice(["dormant", "declined", None])),
+            lambda t: set_field(t, "referred_by", rng.choice([*contacts, None])),
+            lambda t: set_field(t, "company", rng.choice([*companies, "Elsewhere Ltd", None])),
+            lambda t: set_field(t, "email", rng.choice(["someone@example.com", None])),
+            lambda t: set_field(t, "requested", rng.choice(["2026-11-01", None])),
+            lambda t: re.sub(r"(?m)^name: (.*)$", r"name: \1 Junior", t, count=1),
+        ],
+        "meetings": [
+            lambda t: set_field(t, "date", f'"{TODAY.fromordinal(day).isoformat()}"'),
+            lambda t: set_field(t, "contact", rng.choice(contacts)),
+            lambda t: set_field(t, "status", rng.choice(["cancelled", "scheduled", None])),
+            lambda t: set_field(t, "thank_you_sent", rng.choice(["2026-11-20", None])),
+            lambda t: set_field(t, "referrals", f"[{rng.choice(contacts)}, Arlo Penhaligon]"),
+            lambda t: set_field(t, "resume_requested", rng.choice(["true", None])),
+        ],
+        "companies": [
+            lambda t: re.sub(r"(?m)^name: (.*)$", r"name: \1 Group", t, count=1),
+        ],
+    }[kind]
+    changed = rng.choice([*edits, lambda t: t + f"\nEdited {rng.random()}.\n"])(text)
+    path.write_text(changed, encoding="utf-8")
+    return rel
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_edits_match_a_fresh_build(tmp_path: Path, seed: int) -> None:
+    root = generate(tmp_path / "journal", 120, seed=seed)
+    site = DevSite(root, tmp_path / "preview", lambda: TODAY)
+    assert site.rebuild().ok
+    rng = random.Random(seed)
+    partial = accepted = 0
+    for step in range(30):
+        files = {p: p.read_bytes() for p in root.glob("content/*/*.md")}
+        path = root / (rel := random_edit(root, rng))
+        before = site.snapshot
+        outcome = site.rebuild({rel})
+        if not outcome.ok:  # an edit the validator refuses (a referral cycle, say)
+            assert site.snapshot is before
+            path.write_bytes(files[path])
+            outcome = site.rebuild({rel})
+            assert outcome.ok
+        else:
+            accepted += 1
+            partial += site.render_memo.rendered < len(site.snapshot.files) // 2
+        want = fresh(root)
+        wrong = sorted(p for p in want.keys() | site.snapshot.files.keys()
+                       if want.get(p) != site.snapshot.files.get(p))
+        assert wrong == [], f"step {step}: {rel} edited:\n{path.read_text()[:400]}"
+    assert accepted >= 15
+    assert partial >= accepted // 2  # most edits rendered only the pages they reach
+
+
+def test_nothing_changed_affects_nothing() -> None:
+    root = Path(__file__).resolve().parents[1]
+    analysis = process(read_sources(root), TODAY).analysis
+    assert affected_pages(page_inputs(analysis), page_inputs(analysis)) == set()
+    again = process(read_sources(root), TODAY).analysis  # equal records, new objects
+    assert affected_pages(page_inputs(analysis), page_inputs(again)) == set()
+
+
+def test_a_new_file_or_another_day_affects_everything(tmp_path: Path) -> None:
+    root = generate(tmp_path / "journal", 40)
+    before = page_inputs(process(read_sources(root), TODAY).analysis)
+    later = page_inputs(process(read_sources(root), TODAY.replace(day=23)).analysis)
+    assert affected_pages(before, later) is None
+    (root / "content/contacts/new-person.md").write_text("---\nname: New Person\n---\n")
+    added = page_inputs(process(read_sources(root), TODAY).analysis)
+    assert affected_pages(before, added) is None
+
+
+def check(site: DevSite, root: Path, rel: str) -> None:
+    outcome = site.rebuild({rel})
+    assert outcome.ok, [p.format() for p in outcome.problems]
+    want = fresh(root)
+    assert sorted(p for p in want if want[p] != site.snapshot.files.get(p)) == []
+
+
+def test_edits_that_reach_far(tmp_path: Path) -> None:
+    """A contact with a referrer and people below it moves to another referrer; the
+    research of a contact with a meeting ahead changes."""
+    root = generate(tmp_path / "journal", 160)
+    site = DevSite(root, tmp_path / "preview", lambda: TODAY)
+    assert site.rebuild().ok
+    analysis = process(read_sources(root), TODAY).analysis
+    forest = analysis.forest
+    middle = next(c for c in analysis.journal.contacts
+                  if forest.parent[c] and forest.referred[c]
+                  and any(forest.referred[k] for k in forest.referred[c]))
+    root_id = next(c for c in forest.roots() if c not in forest.chains[middle])
+    path = root / f"content/contacts/{middle}.md"
+    path.write_text(set_field(path.read_text(), "referred_by", root_id))
+    check(site, root, f"content/contacts/{middle}.md")
+    ahead = next(m for m in analysis.journal.meetings.values()
+                 if analysis.meeting_status[m.id] == "scheduled")
+    rel = f"content/contacts/{ahead.contacts[0]}.md"
+    (root / rel).write_text((root / rel).read_text() + "\nResearch added today.\n")
+    check(site, root, rel)
