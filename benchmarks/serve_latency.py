@@ -31,6 +31,7 @@ from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from infoint_site.devsite import Outcome
 from infoint_site.serve import Preview
+from infoint_site.watcher import MAX_BURST_MS, QUIET_MS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import TODAY, generate
@@ -212,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
               f" | {statistics.median(r.parsed for r in runs):.0f}"
               f" | {statistics.median(r.rendered for r in runs):.0f} |")
     print(f"\n{len(rows[0][3]) if rows else 0} saves per journal; Python"
-          f" {sys.version.split()[0]}; the watcher coalesces bursts for 100–300 ms.")
+          f" {sys.version.split()[0]}; the watcher coalesces bursts for"
+          f" {QUIET_MS}–{MAX_BURST_MS} ms.")
     return 0
 
 

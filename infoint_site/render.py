@@ -16,7 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from . import listings, parallel
-from .affected import Page, affected_pages, page_inputs
+from .affected import Page, PageInputs, affected_pages, page_inputs
 from .analysis import Analysis
 from .cache import digest
 from .encrypt import Sealer, SiteKey
@@ -60,7 +60,10 @@ class SiteRenderer:
     """Renders every page of one analysis with one theme."""
 
     def __init__(self, analysis: Analysis, theme: Theme, urls: Urls | None = None,
-                 memo: RenderMemo | None = None, encrypted: bool = False) -> None:
+                 memo: RenderMemo | None = None, encrypted: bool = False,
+                 plan: tuple[PageInputs, set[Page]] | None = None) -> None:
+        """`plan`, if given, is what the pages are indexed by and which record pages to
+        render, decided by the caller (see `body_edit`); the memo's are left alone."""
         settings = analysis.journal.settings
         journal = redact(analysis.journal, settings.privacy.hide_fields)
         self.analysis = analysis if journal is analysis.journal else \
@@ -90,14 +93,18 @@ class SiteRenderer:
         self.sections: dict[tuple[str, int], str] = {}
         """(meeting file, line of a `## Q:` heading) → the answer's HTML."""
         self._page_sections: dict[tuple[str, int], str] = {}
-        self.inputs = page_inputs(analysis)
-        previous = self.memo.inputs if self.memo.keep else None
-        self.affected: set[Page] | None = \
-            affected_pages(previous, self.inputs) if previous is not None else None
+        self.affected: set[Page] | None
         """The record pages this build must render; None: every one (see `affected`).
         The others are the memo's, as the previous build in this process made them."""
-        if self.memo.keep:
-            self.memo.inputs = self.inputs
+        if plan is not None:
+            self.inputs, self.affected = plan
+        else:
+            self.inputs = page_inputs(analysis)
+            previous = self.memo.inputs if self.memo.keep else None
+            self.affected = affected_pages(previous, self.inputs) \
+                if previous is not None else None
+            if self.memo.keep:
+                self.memo.inputs = self.inputs
 
     # -- helpers -----------------------------------------------------------------
 

@@ -160,9 +160,17 @@ class Handler(BaseHTTPRequestHandler):
         if kind == "text/html":
             data = self._inject(data, page, snapshot)
             kind = "text/html; charset=utf-8"
-        elif kind.startswith("text/") or kind.endswith(("javascript", "json", "svg+xml")):
+            self._send(status, data, kind, head)
+            return
+        if kind.startswith("text/") or kind.endswith(("javascript", "json", "svg+xml")):
             kind += "; charset=utf-8"
-        self._send(status, data, kind, head)
+        # A stylesheet or script is asked for again on every reload: say "unchanged"
+        # (the build that last changed it names its version) rather than send it again.
+        etag = f'"{snapshot.changed_at.get(rel, 0)}"'
+        if status == HTTPStatus.OK and self.headers.get("If-None-Match") == etag:
+            self._send(HTTPStatus.NOT_MODIFIED, b"", kind, True, etag)
+        else:
+            self._send(status, data, kind, head, etag if status == HTTPStatus.OK else None)
 
     def _inject(self, page: bytes, rel: str, snapshot: Snapshot) -> bytes:
         tag = (f'<script src="{LIVE_PREFIX}live.js" data-page="{rel}"'
@@ -176,11 +184,17 @@ class Handler(BaseHTTPRequestHandler):
                 b" problems shown below and save: this page reloads by itself.</p></body></html>")
         return self._inject(page, rel, Snapshot(0, {}))
 
-    def _send(self, status: HTTPStatus, data: bytes, kind: str, head: bool) -> None:
+    def _send(self, status: HTTPStatus, data: bytes, kind: str, head: bool,
+              etag: str | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")
+        if status != HTTPStatus.NOT_MODIFIED:
+            self.send_header("Content-Length", str(len(data)))
+        if etag is None:
+            self.send_header("Cache-Control", "no-store")
+        else:
+            self.send_header("Cache-Control", "no-cache")
+            self.send_header("ETag", etag)
         for name, value in SECURITY_HEADERS.items():  # as published: CSP problems show here
             self.send_header(name, value)
         self.end_headers()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import watchfiles
 
-QUIET_MS = 100
+QUIET_MS = 25
 """A burst of saves (an editor writing a temporary file, then renaming it) is one change
 once the journal has been quiet this long…"""
 MAX_BURST_MS = 300

@@ -638,3 +638,17 @@ def test_serve_reports_a_port_in_use_and_warns_off_loopback(
     warning, error = done.stderr.strip().splitlines()
     assert warning.startswith("warning: --host 0.0.0.0 lets other machines")
     assert "is not a journal" in error
+
+
+def test_an_unchanged_stylesheet_is_not_sent_again(running: Running) -> None:
+    status, headers, body = running.request("/assets/style.css")
+    assert status == 200 and body and headers["Cache-Control"] == "no-cache"
+    connection = http.client.HTTPConnection(HOST, running.port, timeout=10)
+    try:
+        connection.request("GET", "/assets/style.css", headers={
+            "Host": f"{HOST}:{running.port}", "If-None-Match": headers["ETag"]})
+        response = connection.getresponse()
+        assert (response.status, response.read()) == (304, b"")
+    finally:
+        connection.close()
+    assert running.request("/")[1]["Cache-Control"] == "no-store"  # pages carry the epoch
