@@ -43,7 +43,7 @@ def set_field(text: str, name: str, value: str | None) -> str:
 
 def random_edit(root: Path, rng: random.Random) -> str:
     """Change one file in one of many ways; returns its path relative to `root`."""
-    contacts, meetings = ids(root, "contacts"), ids(root, "meetings")
+    contacts = ids(root, "contacts")
     companies = [(root / "content/companies" / f"{c}.md").read_text().split("name: ")[1]
                  .split("\n")[0] for c in ids(root, "companies")]
     kind = rng.choice(["contacts", "meetings", "companies"] if companies else
