@@ -66,7 +66,7 @@ def build_site(root: Path | str, today: date | None = None, out: Path | None = N
 def _build(root: Path, today: date | None, out: Path | None, strict: bool,
            password: str | None, cache: BuildCache | None, workers: int) -> BuildResult:
     started = time.perf_counter()
-    loaded = load_journal(root, today, ParseMemo(cache))
+    loaded = load_journal(root, today, ParseMemo(cache), workers)
     target = output_folder(root, loaded.journal.settings.output, out)
     if loaded.failed(strict):
         raise JournalInvalid(_failure(loaded.problems, strict), loaded.problems)

@@ -12,11 +12,17 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .loader import SourceFile
+    from .problems import Problem
+    from .records import Record
     from .render import SiteRenderer
 
 PARALLEL_MIN_PAGES = 400
 """Fewer record pages than this render in the main process: forking would cost more."""
 _BATCH = 64
+
+PARALLEL_MIN_FILES = 1000
+"""Fewer files to parse than this are parsed in the main process."""
 
 _WORKER: SiteRenderer | None = None
 """The renderer a forked worker inherited (set just before the fork)."""
@@ -42,8 +48,11 @@ def _render_batch(jobs: list[tuple[str, str]]) -> tuple[Any, ...]:
 
 
 def render_in_workers(renderer: SiteRenderer, jobs: list[tuple[str, str]],
-                       workers: int) -> Iterator[tuple[str, bytes | None]]:
-    """Record pages rendered by forked processes, in order; their findings merged back."""
+                      workers: int) -> WorkerPages:
+    """Record pages rendered by forked processes, in order; their findings merged back.
+
+    The workers are forked and start at once, before the first page is asked for, so
+    the caller can do other work (the listings) while they render."""
     import multiprocessing
 
     global _WORKER
@@ -52,19 +61,63 @@ def render_in_workers(renderer: SiteRenderer, jobs: list[tuple[str, str]],
         renderer.memo.store.take_new_markdown()  # workers report only their own
     batches = [jobs[i:i + _BATCH] for i in range(0, len(jobs), _BATCH)]
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for pages, problems, sections, fingerprints, markdown, rendered in pool.imap(
-                    _render_batch, batches):
-                renderer.problems.extend(problems)
-                renderer.sections.update(sections)
-                renderer.memo.fingerprints.update(fingerprints)
-                renderer.memo.rendered += rendered
-                if renderer.memo.store is not None:
-                    new, hits = markdown
-                    for key, value in new:
-                        renderer.memo.store.put_markdown(key, value)
-                    for key in hits:
-                        renderer.memo.store.mark_used(key)
-                yield from pages
+        pool = multiprocessing.get_context("fork").Pool(workers)
     finally:
-        _WORKER = None
+        _WORKER = None  # the workers have their copy; this process needs none
+    return WorkerPages(renderer, pool, pool.imap(_render_batch, batches))
+
+
+class WorkerPages:
+    """The pages the workers render, as they come; `close` stops the workers."""
+
+    def __init__(self, renderer: SiteRenderer, pool: Any,
+                 results: Iterator[tuple[Any, ...]]) -> None:
+        self.renderer, self.pool, self.results = renderer, pool, results
+
+    def __iter__(self) -> Iterator[tuple[str, bytes | None]]:
+        renderer = self.renderer
+        for pages, problems, sections, fingerprints, markdown, rendered in self.results:
+            renderer.problems.extend(problems)
+            renderer.sections.update(sections)
+            renderer.memo.fingerprints.update(fingerprints)
+            renderer.memo.rendered += rendered
+            if renderer.memo.store is not None:
+                new, hits = markdown
+                for key, value in new:
+                    renderer.memo.store.put_markdown(key, value)
+                for key in hits:
+                    renderer.memo.store.mark_used(key)
+            yield from pages
+
+    def close(self) -> None:
+        self.pool.terminate()
+        self.pool.join()
+
+
+_FILES: list[SourceFile] = []
+"""The files a forked parser inherited (set just before the fork)."""
+
+
+def _parse_range(bounds: tuple[int, int]) -> list[tuple[Record | None, list[Problem]]]:
+    from .parse import parse_file
+
+    return [parse_file(f.kind, f.path, f.data) for f in _FILES[bounds[0]:bounds[1]]]
+
+
+def parse_in_workers(files: list[SourceFile],
+                     workers: int) -> list[tuple[Record | None, list[Problem]]]:
+    """`parse_file` of every file, in order: this process parses the first share while
+    forked ones parse the rest (their records come back pickled)."""
+    import multiprocessing
+
+    global _FILES
+    share = -(-len(files) // workers)
+    bounds = [(i, min(i + share, len(files))) for i in range(0, len(files), share)]
+    _FILES = files
+    try:
+        with multiprocessing.get_context("fork").Pool(len(bounds) - 1) as pool:
+            rest = pool.map_async(_parse_range, bounds[1:], chunksize=1)
+            mine = _parse_range(bounds[0])
+            return mine + [result for part in rest.get() for result in part]
+    finally:
+        _FILES = []

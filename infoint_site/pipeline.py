@@ -6,15 +6,18 @@ pure given `today`. Everything is gathered before anything is written.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from . import parallel
 from .analysis import Analysis, analyze
 from .cache import BuildCache, digest
 from .clock import today_in
 from .journal import Journal, link
-from .loader import Sources, read_sources
+from .loader import SourceFile, Sources, read_sources
 from .parse import parse_file, record_id
 from .problems import Problem, count, sort_problems
 from .records import Record
@@ -74,6 +77,26 @@ class ParseMemo:
         self._kept[(kind, path)] = (data, result)
         return result
 
+    def parse_many(self, files: Sequence[SourceFile], workers: int) -> None:
+        """Parse the files not known yet in `workers` processes, when there are many;
+        `parse` then finds them here."""
+        unknown = [f for f in files if not self._known(f)]
+        if workers < 2 or len(unknown) < parallel.PARALLEL_MIN_FILES or not hasattr(os, "fork"):
+            return
+        for source, result in zip(unknown, parallel.parse_in_workers(unknown, workers),
+                                  strict=True):
+            self.parsed += 1
+            if self.store is not None:
+                self.store.put_parsed((source.kind, source.path, digest(source.data)), result)
+            self._kept[(source.kind, source.path)] = (source.data, result)
+
+    def _known(self, source: SourceFile) -> bool:
+        kept = self._kept.get((source.kind, source.path))
+        if kept is not None and kept[0] == source.data:
+            return True
+        return self.store is not None and \
+            self.store.get_parsed((source.kind, source.path, digest(source.data))) is not None
+
     def forget_missing(self, sources: Sources) -> None:
         present = {(f.kind, f.path) for f in sources.files}
         for key in [k for k in self._kept if k not in present]:
@@ -81,16 +104,18 @@ class ParseMemo:
 
 
 def process(sources: Sources, today: date | None = None,
-            memo: ParseMemo | None = None) -> Loaded:
+            memo: ParseMemo | None = None, workers: int = 1) -> Loaded:
     """Parse, link, analyze and validate what `read_sources` read.
 
     `today` None means the current date in the journal's time zone. With a `memo`,
-    files whose bytes did not change since the last call are not parsed again.
+    files whose bytes did not change since the last call are not parsed again, and
+    many new ones are parsed by `workers` processes.
     """
     parse = memo.parse if memo is not None else parse_file
     if memo is not None:
         memo.parsed = 0
         memo.forget_missing(sources)
+        memo.parse_many(sources.files, workers)
     settings, problems = parse_settings(sources.settings, sources.themes)
     problems = [*sources.problems, *problems]
     records: list[Record] = []
@@ -111,6 +136,6 @@ def process(sources: Sources, today: date | None = None,
 
 
 def load_journal(root: Path | str, today: date | None = None,
-                 memo: ParseMemo | None = None) -> Loaded:
+                 memo: ParseMemo | None = None, workers: int = 1) -> Loaded:
     """Read and process the journal at `root`."""
-    return process(read_sources(Path(root)), today, memo)
+    return process(read_sources(Path(root)), today, memo, workers)

@@ -6,6 +6,7 @@ day and theme give the same bytes. Nothing here writes; `writer` does.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 from collections.abc import Iterator
@@ -218,13 +219,17 @@ class SiteRenderer:
     def listing_pages(self) -> Iterator[tuple[str, bytes]]:
         """Every page but the record pages, rendered after them (the question pages
         reuse the answers rendered with the meetings)."""
+        yield from self.summary_pages()
+        yield from self.question_pages()
+
+    def summary_pages(self) -> Iterator[tuple[str, bytes]]:
+        """The listings that need nothing from the record pages."""
         yield self.dashboard()
         yield self.follow_ups_page()
         yield self.contacts_index()
         yield self.meetings_index()
         yield self.companies_index()
         yield self.referrals_page()
-        yield from self.question_pages()  # after the meetings: it reuses their answers
         yield self.stats_page()
         yield self._page("search/", "search.html", search_index=self.search_index())
         # Served for any missing path, so its links start at the site root.
@@ -262,7 +267,8 @@ class SiteRenderer:
             for job in jobs:
                 yield self.record_page(job)
             return
-        yield from parallel.render_in_workers(self, jobs, workers)
+        with contextlib.closing(parallel.render_in_workers(self, jobs, workers)) as pages:
+            yield from pages
 
     def dashboard(self) -> tuple[str, bytes]:
         analysis = self.analysis
@@ -434,13 +440,26 @@ class SiteRenderer:
 
         With `workers` > 1, record pages are rendered by that many forked processes;
         the files are the same, byte for byte."""
-        yield from self.record_pages(workers)
-        yield from self.other_files()
+        jobs = self.record_jobs()
+        if workers < 2 or len(jobs) < parallel.PARALLEL_MIN_PAGES or not hasattr(os, "fork"):
+            yield from self.record_pages()
+            yield from self.other_files()
+            return
+        records = parallel.render_in_workers(self, jobs, workers)  # the workers start now
+        with contextlib.closing(records):
+            yield from self.summary_pages()  # …while this process renders the listings
+            yield from records
+        yield from self.question_pages()
+        yield from self.extra_files()
 
     def other_files(self) -> Iterator[tuple[str, bytes]]:
         """Every file but the record pages: listings, theme files, robots.txt, the
         calendar, _headers."""
         yield from self.listing_pages()
+        yield from self.extra_files()
+
+    def extra_files(self) -> Iterator[tuple[str, bytes]]:
+        """The theme's files, robots.txt, the calendar and _headers."""
         for path, source in self.theme.static_files().items():
             yield path, source.read_bytes()
         yield "robots.txt", ROBOTS.encode()

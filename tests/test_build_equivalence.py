@@ -34,10 +34,15 @@ def journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_serial_and_parallel_builds_are_identical(journal: Path, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 1)
     monkeypatch.setattr(parallel, "_BATCH", 5)
-    build_site(journal, TODAY, tmp_path / "one", use_cache=False, workers=1)
-    build_site(journal, TODAY, tmp_path / "two", use_cache=False, workers=2)
-    assert files_of(tmp_path / "one") == files_of(tmp_path / "two")
+    one = build_site(journal, TODAY, tmp_path / "one", use_cache=False, workers=1)
+    two = build_site(journal, TODAY, tmp_path / "two", use_cache=False, workers=2)
+    three = build_site(journal, TODAY, tmp_path / "three", use_cache=False, workers=3)
+    assert files_of(tmp_path / "one") == files_of(tmp_path / "two") == \
+        files_of(tmp_path / "three")
+    assert one.loaded.journal == two.loaded.journal == three.loaded.journal  # parsed apart
+    assert one.problems == two.problems == three.problems
 
 
 def test_cached_builds_equal_fresh_ones_after_every_edit(journal: Path, tmp_path: Path,
