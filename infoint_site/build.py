@@ -14,13 +14,19 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .cache import BuildCache
+from .affected import PageInputs, page_inputs
+from .analysis import analyze
+from .cache import BuildCache, digest
 from .encrypt import check_password, site_key
 from .errors import JournalInvalid
-from .pipeline import Loaded, ParseMemo, load_journal
+from .journal import link
+from .loader import read_sources
+from .pipeline import Loaded, ParseMemo, process
 from .privacy import PrivacyReport, privacy_report
 from .problems import Problem, count, sort_problems, summary
+from .records import Record
 from .render import RenderMemo, SiteRenderer
+from .settings import Settings
 from .theme import find_theme
 from .urls import OpaqueUrls, Urls
 from .writer import SiteWriter, WriteFailed, check_output
@@ -66,7 +72,8 @@ def build_site(root: Path | str, today: date | None = None, out: Path | None = N
 def _build(root: Path, today: date | None, out: Path | None, strict: bool,
            password: str | None, cache: BuildCache | None, workers: int) -> BuildResult:
     started = time.perf_counter()
-    loaded = load_journal(root, today, ParseMemo(cache), workers)
+    sources = read_sources(root)
+    loaded = process(sources, today, ParseMemo(cache), workers)
     target = output_folder(root, loaded.journal.settings.output, out)
     if loaded.failed(strict):
         raise JournalInvalid(_failure(loaded.problems, strict), loaded.problems)
@@ -84,6 +91,8 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
         memo.reusable = lambda file, size, mtime: _unchanged(target / file, size, mtime)
     renderer = SiteRenderer(loaded.analysis, theme, urls=urls, encrypted=key is not None,
                             memo=memo)
+    if previous:
+        renderer.compare_with(_last_build(cache, target, renderer.global_digest))
     sealer = renderer.sealer(key) if key is not None else None
     pages: dict[str, tuple[bytes, int, int]] = {}
     with SiteWriter(target) as writer:
@@ -103,9 +112,43 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
         report = privacy_report(renderer.journal, writer.files, encrypted=key is not None)
         written = writer.commit()
     if cache is not None:
-        cache.set_pages_of(target, pages if key is None else {})
+        state = LastBuild(tuple((f.kind, f.path, digest(f.data)) for f in sources.files),
+                          loaded.journal.unreadable_contacts, settings,
+                          loaded.analysis.today, renderer.global_digest)
+        cache.set_pages_of(target, pages if key is None else {}, state if key is None else None)
     return BuildResult(target, report.pages, len(writer.files) + 1, written,
                        time.perf_counter() - started, problems, loaded, report)
+
+
+@dataclass(frozen=True, slots=True)
+class LastBuild:
+    """What the build of an output folder was made from, kept in the cache: enough to
+    analyse that journal again and see which record pages an edit since can reach."""
+
+    files: tuple[tuple[str, str, bytes], ...]
+    """(kind, path, digest) of each content file, the cache's keys of their records."""
+    unreadable_contacts: frozenset[str]
+    settings: Settings
+    today: date
+    global_digest: bytes
+    """The settings, day and theme every page depends on."""
+
+
+def _last_build(cache: BuildCache | None, target: Path, global_digest: bytes) -> PageInputs | None:
+    """The pages of the last build into `target`, indexed for `affected_pages`; None when
+    unknown or when something every page shows (settings, day, theme) changed since."""
+    state = cache.state_of(target) if cache is not None else None
+    if not isinstance(state, LastBuild) or state.global_digest != global_digest:
+        return None
+    records: list[Record] = []
+    for file in state.files:
+        found = cache.parsed.get(file)  # type: ignore[union-attr]
+        if found is None:
+            return None
+        if found[0] is not None:
+            records.append(found[0])
+    journal, _ = link(records, state.settings, state.unreadable_contacts)
+    return page_inputs(analyze(journal, state.today))
 
 
 def _unchanged(path: Path, size: int, mtime_ns: int) -> bool:

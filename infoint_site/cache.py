@@ -26,7 +26,7 @@ from typing import Any
 CACHE_DIR = ".infoint-cache"
 CACHE_FILE = "build.cache"
 MAGIC = b"INFOINT-CACHE-1\n"
-FORMAT = 2
+FORMAT = 3
 
 
 def digest(data: bytes | str) -> bytes:
@@ -85,6 +85,8 @@ class BuildCache:
         self.markdown: dict[Any, Any] = {}
         self.pages: dict[str, dict[str, tuple[bytes, int, int]]] = {}
         """Output folder → its record pages: file → (fingerprint, size, mtime_ns)."""
+        self.states: dict[str, Any] = {}
+        """Output folder → what the build that wrote it was made from (see `build`)."""
         self._used_parsed: set[Any] = set()
         self._used_markdown: set[Any] = set()
         self._new_markdown: list[tuple[Any, Any]] = []
@@ -121,7 +123,7 @@ class BuildCache:
             if data["versions"] != _versions():
                 return "discarded: made by another version"
             self.parsed, self.markdown = data["parsed"], data["markdown"]
-            self.pages = data["pages"]
+            self.pages, self.states = data["pages"], data["states"]
         except Exception:  # a damaged cache is only a slower build
             self.parsed, self.markdown = {}, {}
             return "discarded: damaged"
@@ -162,8 +164,14 @@ class BuildCache:
     def pages_of(self, out: Path) -> dict[str, tuple[bytes, int, int]]:
         return self.pages.get(str(out.absolute()), {})
 
-    def set_pages_of(self, out: Path, pages: dict[str, tuple[bytes, int, int]]) -> None:
+    def set_pages_of(self, out: Path, pages: dict[str, tuple[bytes, int, int]],
+                     state: Any = None) -> None:
+        """The record pages written into `out`, and what they were made from."""
         self.pages = {str(out.absolute()): pages}  # one output per journal is kept
+        self.states = {str(out.absolute()): state}
+
+    def state_of(self, out: Path) -> Any:
+        return self.states.get(str(out.absolute()))
 
     def save(self) -> None:
         """Keep what this build used (so the cache never grows past one journal), atomically."""
@@ -177,6 +185,7 @@ class BuildCache:
             "parsed": {k: self.parsed[k] for k in self._used_parsed if k in self.parsed},
             "markdown": {k: self.markdown[k] for k in self._used_markdown if k in self.markdown},
             "pages": self.pages,
+            "states": self.states,
         }
         payload = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
         signature = hmac.new(self.key, payload, "sha256").digest()

@@ -33,6 +33,7 @@ from .urls import SECTIONS, Urls
 from .views import CONTACT_STATUS_ORDER, Views, long_date, redact, short_date
 
 ROBOTS = "User-agent: *\nDisallow: /\n"
+FOLDERS = {"contact": "contacts", "meeting": "meetings", "company": "companies"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +241,11 @@ class SiteRenderer:
                 + [("meeting", mid) for mid in self.journal.meetings]
                 + [("company", coid) for coid in self.journal.companies])
 
+    def compare_with(self, previous: PageInputs | None) -> None:
+        """Render only the record pages that differ from what `previous` gave (the last
+        build's, when its pages are still in place); None: render every one."""
+        self.affected = affected_pages(previous, self.inputs) if previous is not None else None
+
     def record_page(self, job: tuple[str, str]) -> tuple[str, bytes | None]:
         if self.affected is not None and job not in self.affected:
             kept = self.memo.records.get(job)
@@ -248,6 +254,9 @@ class SiteRenderer:
                 self.problems.extend(problems)
                 self.sections.update(sections)
                 return path, data
+            kept_file = self._kept_file(job)
+            if kept_file is not None:
+                return kept_file, None
         start, self._page_sections = len(self.problems), {}
         kind, record_id = job
         if kind == "contact":
@@ -260,15 +269,41 @@ class SiteRenderer:
             self.memo.records[job] = (path, data, self.problems[start:], self._page_sections)
         return path, data
 
+    def _kept_file(self, job: tuple[str, str]) -> str | None:
+        """The file of the site being replaced, if it is still the page for `job`: its
+        note's warnings and answers are gathered (from the Markdown memo) as a render
+        would, and its fingerprint carried over."""
+        previous, reusable = self.memo.previous_pages, self.memo.reusable
+        kind, record_id = job
+        table, url_of = {"contact": (self.journal.contacts, self.urls.contact),
+                         "meeting": (self.journal.meetings, self.urls.meeting),
+                         "company": (self.journal.companies, self.urls.company)}[kind]
+        url = url_of(record_id)
+        file = Urls.file_for(url)
+        old = previous.get(file) if previous is not None else None
+        if old is None or reusable is None or not reusable(file, old[1], old[2]):
+            return None
+        record = table[record_id]
+        answers = frozenset(a.line - record.body_line for a in getattr(record, "answers", ()))
+        self.markdown_html(record.path, record.body, record.body_line, FOLDERS[kind],
+                           Urls.base_for(url), sections=answers)
+        self.memo.fingerprints[file] = old[0]
+        return file
+
     def record_pages(self, workers: int = 1) -> Iterator[tuple[str, bytes | None]]:
         """The page of every contact, meeting and company, in order."""
         jobs = self.record_jobs()
-        if workers < 2 or len(jobs) < parallel.PARALLEL_MIN_PAGES or not hasattr(os, "fork"):
+        if not self._parallel(jobs, workers):
             for job in jobs:
                 yield self.record_page(job)
             return
         with contextlib.closing(parallel.render_in_workers(self, jobs, workers)) as pages:
             yield from pages
+
+    def _parallel(self, jobs: list[tuple[str, str]], workers: int) -> bool:
+        """Whether forking workers pays: many pages to render, and a system that forks."""
+        to_render = len(jobs) if self.affected is None else len(self.affected)
+        return workers > 1 and to_render >= parallel.PARALLEL_MIN_PAGES and hasattr(os, "fork")
 
     def dashboard(self) -> tuple[str, bytes]:
         analysis = self.analysis
@@ -441,7 +476,7 @@ class SiteRenderer:
         With `workers` > 1, record pages are rendered by that many forked processes;
         the files are the same, byte for byte."""
         jobs = self.record_jobs()
-        if workers < 2 or len(jobs) < parallel.PARALLEL_MIN_PAGES or not hasattr(os, "fork"):
+        if not self._parallel(jobs, workers):
             yield from self.record_pages()
             yield from self.other_files()
             return

@@ -11,11 +11,14 @@ from pathlib import Path
 import pytest
 
 from infoint_site.affected import affected_pages, page_inputs
+from infoint_site.build import build_site
 from infoint_site.devsite import DevSite
+from infoint_site.errors import JournalInvalid
 from infoint_site.loader import read_sources
 from infoint_site.pipeline import process
 from infoint_site.render import SiteRenderer
 from infoint_site.theme import find_theme
+from infoint_site.writer import MARKER
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from generate import TODAY, generate
@@ -151,3 +154,34 @@ def test_edits_that_reach_far(tmp_path: Path) -> None:
     rel = f"content/contacts/{ahead.contacts[0]}.md"
     (root / rel).write_text((root / rel).read_text() + "\nResearch added today.\n")
     check(site, root, rel)
+
+
+def test_cached_builds_after_random_edits_match_fresh_ones(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            ) -> None:
+    """`build` with its cache finds the affected pages from the last build's records."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    root = generate(tmp_path / "journal", 120, seed=3)
+    out, fresh_out = tmp_path / "site", tmp_path / "fresh"
+    build_site(root, TODAY, out)
+    rng = random.Random(3)
+    linked = 0
+    for step in range(16):
+        files = {p: p.read_bytes() for p in root.glob("content/*/*.md")}
+        inodes = {p: p.stat().st_ino for p in out.glob("*/*/index.html")}
+        path = root / (rel := random_edit(root, rng))
+        try:
+            result = build_site(root, TODAY, out)
+        except JournalInvalid:  # refused (a referral cycle, say): undo it
+            path.write_bytes(files[path])
+            result = build_site(root, TODAY, out)
+        build_site(root, TODAY, fresh_out, use_cache=False)
+        assert site_files(out) == site_files(fresh_out), f"step {step}: {rel}"
+        kept = sum(p.stat().st_ino == inode for p, inode in inodes.items() if p.exists())
+        linked += kept > len(inodes) // 2 and result.pages > 0  # the rest were linked as they were
+    assert linked >= 10
+
+
+def site_files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != MARKER}
