@@ -121,3 +121,40 @@ def parse_in_workers(files: list[SourceFile],
             return mine + [result for part in rest.get() for result in part]
     finally:
         _FILES = []
+
+
+def _render_summary(_: object) -> tuple[list[tuple[str, bytes]], list[Problem]]:
+    renderer = _WORKER
+    assert renderer is not None
+    start = len(renderer.problems)
+    pages = list(renderer.summary_pages())
+    return pages, renderer.problems[start:]
+
+
+class Summaries:
+    """The listing pages a forked worker renders; `get` waits for them."""
+
+    def __init__(self, renderer: SiteRenderer, pool: Any, result: Any) -> None:
+        self.renderer, self.pool, self.result = renderer, pool, result
+
+    def get(self) -> list[tuple[str, bytes]]:
+        pages, problems = self.result.get()
+        self.renderer.problems.extend(problems)
+        return pages
+
+    def close(self) -> None:
+        self.pool.terminate()
+        self.pool.join()
+
+
+def summary_in_worker(renderer: SiteRenderer) -> Summaries:
+    """Start rendering `renderer.summary_pages()` in one forked worker, now."""
+    import multiprocessing
+
+    global _WORKER
+    _WORKER = renderer
+    try:
+        pool = multiprocessing.get_context("fork").Pool(1)
+    finally:
+        _WORKER = None
+    return Summaries(renderer, pool, pool.apply_async(_render_summary, (None,)))

@@ -477,6 +477,15 @@ class SiteRenderer:
         the files are the same, byte for byte."""
         jobs = self.record_jobs()
         if not self._parallel(jobs, workers):
+            if workers > 1 and len(jobs) >= parallel.PARALLEL_MIN_PAGES and hasattr(os, "fork"):
+                # Few pages to render, many to link: the listings in a worker meanwhile.
+                with contextlib.closing(parallel.summary_in_worker(self)) as summaries:
+                    yield from self.record_pages()
+                    listings = summaries.get()
+                yield from listings
+                yield from self.question_pages()
+                yield from self.extra_files()
+                return
             yield from self.record_pages()
             yield from self.other_files()
             return

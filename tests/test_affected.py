@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from infoint_site import parallel
 from infoint_site.affected import affected_pages, page_inputs
 from infoint_site.build import build_site
 from infoint_site.devsite import DevSite
@@ -161,6 +162,9 @@ def test_cached_builds_after_random_edits_match_fresh_ones(tmp_path: Path,
                                                             ) -> None:
     """`build` with its cache finds the affected pages from the last build's records."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    # Small edits render in this process while a worker renders the listings; big ones
+    # in workers: both routes are taken.
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 40)
     root = generate(tmp_path / "journal", 120, seed=3)
     out, fresh_out = tmp_path / "site", tmp_path / "fresh"
     build_site(root, TODAY, out)
@@ -171,10 +175,10 @@ def test_cached_builds_after_random_edits_match_fresh_ones(tmp_path: Path,
         inodes = {p: p.stat().st_ino for p in out.glob("*/*/index.html")}
         path = root / (rel := random_edit(root, rng))
         try:
-            result = build_site(root, TODAY, out)
+            result = build_site(root, TODAY, out, workers=2)
         except JournalInvalid:  # refused (a referral cycle, say): undo it
             path.write_bytes(files[path])
-            result = build_site(root, TODAY, out)
+            result = build_site(root, TODAY, out, workers=2)
         build_site(root, TODAY, fresh_out, use_cache=False)
         assert site_files(out) == site_files(fresh_out), f"step {step}: {rel}"
         kept = sum(p.stat().st_ino == inode for p, inode in inodes.items() if p.exists())
