@@ -37,7 +37,7 @@ def digest(data: bytes | str) -> bytes:
 
 def _versions() -> dict[str, str]:
     found = {"format": str(FORMAT), "python": sys.version}
-    for package in ("infoint-site", "markdown-it-py", "pyyaml", "jinja2"):
+    for package in ("infoint-site", "markdown-it-py", "markdown-it-pyrs", "pyyaml", "jinja2"):
         try:
             found[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
