@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .affected import PageInputs, page_inputs
 from .analysis import analyze
-from .cache import BuildCache, digest
+from .cache import BuildCache, cache_folder, digest
 from .encrypt import check_password, site_key
 from .errors import JournalInvalid
 from .journal import link
@@ -97,7 +97,7 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
         renderer.compare_with(_last_build(cache, target, renderer.global_digest))
     sealer = renderer.sealer(key) if key is not None else None
     pages: dict[str, tuple[bytes, int, int]] = {}
-    with SiteWriter(target) as writer:
+    with SiteWriter(target, _spare(root)) as writer:
         for path, data in renderer.stream(workers):
             if data is None:  # the current site's file is still right: link it
                 if not writer.reuse(path):
@@ -143,13 +143,24 @@ def _last_build(cache: BuildCache | None, target: Path, global_digest: bytes) ->
         return None
     records: list[Record] = []
     for file in state.files:
-        found = cache.parsed.get(file)  # type: ignore[union-attr]
+        found = cache.peek_parsed(file)  # type: ignore[union-attr]
         if found is None:
             return None
         if found[0] is not None:
             records.append(found[0])
     journal, _ = link(records, state.settings, state.unreadable_contacts)
     return page_inputs(analyze(journal, state.today))
+
+
+SPARE_SITE = "previous-site"
+"""In the cache folder: the site the last build replaced, written over by the next."""
+
+
+def _spare(root: Path) -> Path | None:
+    try:
+        return cache_folder(root) / SPARE_SITE
+    except OSError:  # a read-only journal: every build starts from an empty folder
+        return None
 
 
 def _unchanged(path: Path, size: int, mtime_ns: int) -> bool:

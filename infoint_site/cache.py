@@ -26,13 +26,25 @@ from typing import Any
 CACHE_DIR = ".infoint-cache"
 CACHE_FILE = "build.cache"
 MAGIC = b"INFOINT-CACHE-1\n"
-FORMAT = 3
+FORMAT = 4
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 
 def digest(data: bytes | str) -> bytes:
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def cache_folder(root: Path) -> Path:
+    """The journal's cache folder, made if missing, with a .gitignore that keeps all of it
+    out of the journal's repository."""
+    folder = root / CACHE_DIR
+    folder.mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.is_file():
+        ignore.write_text("*\n", encoding="utf-8")
+    return folder
 
 
 def _versions() -> dict[str, str]:
@@ -82,6 +94,10 @@ class BuildCache:
         self.root = root
         self.key = key
         self.parsed: dict[Any, Any] = {}
+        """Parse results in use, by (kind, path, digest of the bytes)."""
+        self._blobs: dict[Any, bytes] = {}
+        """Parse results as the cache file holds them, each pickled on its own: unpickled
+        only when asked for, and written back as they are (no pickling again)."""
         self.markdown: dict[Any, Any] = {}
         self.pages: dict[str, dict[str, tuple[bytes, int, int]]] = {}
         """Output folder → its record pages: file → (fingerprint, size, mtime_ns)."""
@@ -122,21 +138,29 @@ class BuildCache:
             data = pickle.loads(payload)  # signed by us: safe to unpickle
             if data["versions"] != _versions():
                 return "discarded: made by another version"
-            self.parsed, self.markdown = data["parsed"], data["markdown"]
+            self._blobs, self.markdown = data["parsed"], data["markdown"]
             self.pages, self.states = data["pages"], data["states"]
         except Exception:  # a damaged cache is only a slower build
-            self.parsed, self.markdown = {}, {}
+            self.parsed, self._blobs, self.markdown = {}, {}, {}
             return "discarded: damaged"
         return "loaded"
 
     def get_parsed(self, key: Any) -> Any:
-        found = self.parsed.get(key)
+        found = self.peek_parsed(key)
         if found is not None:
             self._used_parsed.add(key)
         return found
 
+    def peek_parsed(self, key: Any) -> Any:
+        """A parse result, without keeping it for the next build."""
+        found = self.parsed.get(key)
+        if found is None and key in self._blobs:
+            found = self.parsed[key] = pickle.loads(self._blobs[key])  # signed: see _read
+        return found
+
     def put_parsed(self, key: Any, value: Any) -> None:
         self.parsed[key] = value
+        self._blobs.pop(key, None)
         self._used_parsed.add(key)
 
     def get_markdown(self, key: Any) -> Any:
@@ -182,16 +206,16 @@ class BuildCache:
             return
         data = {
             "versions": _versions(),
-            "parsed": {k: self.parsed[k] for k in self._used_parsed if k in self.parsed},
+            "parsed": {k: self._blobs.get(k) or pickle.dumps(self.parsed[k], _PROTOCOL)
+                       for k in self._used_parsed if k in self.parsed},
             "markdown": {k: self.markdown[k] for k in self._used_markdown if k in self.markdown},
             "pages": self.pages,
             "states": self.states,
         }
-        payload = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps(data, protocol=_PROTOCOL)
         signature = hmac.new(self.key, payload, "sha256").digest()
         try:
-            self.path.parent.mkdir(exist_ok=True)
-            (self.path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+            cache_folder(self.path.parent.parent)
             temporary = self.path.with_name(f".{CACHE_FILE}.{os.getpid()}.tmp")
             temporary.write_bytes(MAGIC + signature + payload)
             os.replace(temporary, self.path)

@@ -140,15 +140,20 @@ class SiteWriter:
     written (`reuse`).
     """
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, spare: Path | None = None) -> None:
+        """`spare`, if given, is where the replaced site is kept to be written over by the
+        next build (see `_recycle`)."""
         out = out.absolute()
         if out.is_symlink():  # publish into the folder the link points at; keep the link
             out = out.resolve()
         self.out = out
         self.fresh = out.parent / f".{out.name}.{os.getpid()}.new.infoint-tmp"
+        self.spare = spare
         self.files: list[str] = []
         self.bytes = 0
         self._made: set[Path] = set()
+        self._stale: set[str] | None = None
+        """Files of a recycled site not yet written over: removed at the commit."""
         self._committed = False
 
     def __enter__(self) -> SiteWriter:
@@ -156,9 +161,55 @@ class SiteWriter:
             self.out.parent.mkdir(parents=True, exist_ok=True)
             _recover(self.out)
             shutil.rmtree(self.fresh, ignore_errors=True)
-            self.fresh.mkdir()
+            if not self._recycle():
+                self.fresh.mkdir()
             self._made.add(self.fresh)
         return self
+
+    def _recycle(self) -> bool:
+        """Start from the site the last build replaced, kept as `spare`, rather than from
+        an empty folder: its page folders are there already, and on a slow disk making
+        10,000 folders is most of a rebuild. Every file is written or linked anew (never
+        written through: the spare shares files with the current site), and what the new
+        site lacks is removed at the commit. A spare holding anything but plain folders
+        and files is not used."""
+        spare = self.spare
+        if spare is None or spare.is_symlink() or not spare.is_dir():
+            return False
+        try:
+            os.rename(spare, self.fresh)
+        except OSError:  # another file system, say
+            shutil.rmtree(spare, ignore_errors=True)
+            return False
+        files: set[str] = set()
+        folders: set[Path] = set()
+        pending = [self.fresh]
+        while pending:
+            folder = pending.pop()
+            for entry in os.scandir(folder):
+                if entry.is_symlink() or not (entry.is_dir() or entry.is_file()):
+                    shutil.rmtree(self.fresh, ignore_errors=True)
+                    return False
+                if entry.is_dir():
+                    pending.append(Path(entry.path))
+                    folders.add(Path(entry.path))
+                else:
+                    files.add(Path(entry.path).relative_to(self.fresh).as_posix())
+        self._made.update(folders)
+        self._stale = files
+        return True
+
+    def _clear(self, path: Path, rel: str) -> None:
+        """Make room for `rel` in a recycled site."""
+        if self._stale is None:
+            return
+        if rel in self._stale:
+            self._stale.discard(rel)
+            path.unlink()
+        elif path.is_dir():  # a folder of the old site where the new one has a file
+            shutil.rmtree(path)
+            self._made = {p for p in self._made if not _inside(p, path)}
+            self._stale = {r for r in self._stale if not r.startswith(rel + "/")}
 
     def __exit__(self, *exc_info: object) -> None:
         if not self._committed:
@@ -176,15 +227,25 @@ class SiteWriter:
 
     def _parent(self, path: Path) -> None:
         if path.parent not in self._made:
+            if self._stale:  # a file of the old site where the new one has a folder
+                for folder in reversed(path.parent.relative_to(self.fresh).parents[:-1]):
+                    self._clear_file(folder.as_posix())
+                self._clear_file(path.parent.relative_to(self.fresh).as_posix())
             path.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(path.parent)
+
+    def _clear_file(self, rel: str) -> None:
+        if self._stale is not None and rel in self._stale:
+            self._stale.discard(rel)
+            (self.fresh / rel).unlink()
 
     def write(self, rel: str, data: bytes) -> os.stat_result:
         """Write one file of the new site; its size and times, for the build cache."""
         path = self.fresh / rel
         with self._reported():
             self._parent(path)
-            with open(path, "wb", buffering=0) as handle:  # unbuffered: fstat sees it all
+            self._clear(path, rel)
+            with open(path, "xb", buffering=0) as handle:  # unbuffered: fstat sees it all
                 view = memoryview(data)
                 while view:
                     view = view[handle.write(view):]
@@ -204,6 +265,7 @@ class SiteWriter:
             return False
         with self._reported():
             self._parent(path)
+            self._clear(path, rel)
             try:
                 os.link(current, path, follow_symlinks=False)
             except FileNotFoundError:
@@ -220,10 +282,26 @@ class SiteWriter:
         """Swap the new site in (atomically where the system allows); the bytes written."""
         listing = marker_bytes(dict.fromkeys(self.files, b""))
         with self._reported():
+            self._remove_stale()
             (self.fresh / MARKER).write_bytes(listing)
-            _swap(self.fresh, self.out, len(self.files))
+            _swap(self.fresh, self.out, len(self.files), self.spare)
         self._committed = True
         return self.bytes + len(listing)
+
+    def _remove_stale(self) -> None:
+        """A recycled site's files the new one does not have, and their empty folders."""
+        if self._stale is None:
+            return
+        folders: set[Path] = set()
+        for rel in self._stale:
+            path = self.fresh / rel
+            path.unlink()
+            folders.update(p for p in path.parents if p != self.fresh and
+                           _inside(p, self.fresh))
+        for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+            with contextlib.suppress(OSError):  # still holds files of the new site
+                folder.rmdir()
+        self._stale = set()
 
 
 BACKGROUND_REMOVAL_FILES = 2000
@@ -247,10 +325,17 @@ def _remove(folder: Path, files: int) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def _swap(fresh: Path, out: Path, files: int = 0) -> None:
-    """Put `fresh` at `out`; the previous site is removed once it is no longer needed."""
+def _swap(fresh: Path, out: Path, files: int = 0, spare: Path | None = None) -> None:
+    """Put `fresh` at `out`; the previous site is kept as `spare` for the next build to
+    write over, or removed once it is no longer needed."""
     if out.exists() and _exchange(fresh, out):
-        _remove(fresh, files)  # holds the previous site now
+        # `fresh` holds the previous site now
+        if spare is not None and not spare.exists():
+            with contextlib.suppress(OSError):
+                spare.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(fresh, spare)
+                return
+        _remove(fresh, files)
     elif out.exists():
         old = out.parent / f".{out.name}.{os.getpid()}.old.infoint-tmp"
         os.rename(out, old)

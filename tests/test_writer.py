@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
@@ -325,7 +326,7 @@ class DiskFullAfter:
         self.opened = 0
 
     def __call__(self, path: object, mode: str = "r", *args: object, **kwargs: object) -> object:
-        if "w" in mode:
+        if "w" in mode or "x" in mode:
             self.opened += 1
             if self.opened > self.n:
                 raise OSError(errno.ENOSPC, "No space left on device", str(path))
@@ -438,3 +439,68 @@ def test_the_marker_lists_every_file_of_the_site(old_site: Path) -> None:
     on_disk = sorted(p.relative_to(old_site).as_posix() for p in old_site.rglob("*")
                      if p.is_file())
     assert listed["files"] == on_disk
+
+
+def site_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_replaced_site_is_written_over_by_the_next_build(tmp_path: Path,
+                                                             journal: Path) -> None:
+    """The site a build replaces is kept in the cache folder and becomes the next
+    build's starting folder: its page folders stay, every file is replaced, never
+    written through (it shares files with the live site), and what the new site lacks
+    goes."""
+    out = tmp_path / "site"
+    spare = journal / ".infoint-cache" / "previous-site"
+    built(journal, out)
+    (journal / "content/contacts/kim-park.md").write_text("---\nname: Kim Park\n---\n")
+    built(journal, out)
+    assert (spare / "contacts/jane-doe/index.html").is_file()  # the first site, kept
+    assert not (spare / "contacts/kim-park").exists()
+    live = site_bytes(out)
+    (journal / "content/contacts/kim-park.md").unlink()
+    jane = journal / "content/contacts/jane-doe.md"
+    jane.write_text(jane.read_text(encoding="utf-8") + "\nA third build.\n", encoding="utf-8")
+    built(journal, out)
+    assert site_bytes(spare) == live  # the second site, untouched by the third build
+    fresh = tmp_path / "fresh"
+    built(journal, fresh)
+    assert site_bytes(out) == site_bytes(fresh)
+    assert not (out / "contacts/kim-park").exists()  # no file nor folder left over
+    assert ".gitignore" in os.listdir(journal / ".infoint-cache")
+
+
+def test_a_spare_site_holding_a_symlink_is_not_used(tmp_path: Path, journal: Path) -> None:
+    out = tmp_path / "site"
+    built(journal, out)
+    built(journal, out)
+    spare = journal / ".infoint-cache" / "previous-site"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    page = spare / "contacts/jane-doe"
+    shutil.rmtree(page)
+    page.symlink_to(outside, target_is_directory=True)
+    built(journal, out)
+    assert list(outside.iterdir()) == []  # nothing was written through the link
+    fresh = tmp_path / "fresh"
+    built(journal, fresh)
+    assert site_bytes(out) == site_bytes(fresh)
+
+
+def test_a_spare_site_shaped_differently_is_written_over(tmp_path: Path, journal: Path) -> None:
+    """Where the old site had a file the new one has a folder, and the other way round."""
+    out = tmp_path / "site"
+    built(journal, out)
+    built(journal, out)
+    spare = journal / ".infoint-cache" / "previous-site"
+    shutil.rmtree(spare / "contacts")
+    (spare / "contacts").write_text("a file where a folder goes")
+    (spare / "robots.txt").unlink()
+    (spare / "robots.txt").mkdir()
+    (spare / "robots.txt" / "stray.html").write_text("a folder where a file goes")
+    built(journal, out)
+    fresh = tmp_path / "fresh"
+    built(journal, fresh)
+    assert site_bytes(out) == site_bytes(fresh)
