@@ -123,11 +123,11 @@ def parse_in_workers(files: list[SourceFile],
         _FILES = []
 
 
-def _render_summary(_: object) -> tuple[list[tuple[str, bytes]], list[Problem]]:
+def _render_summary(half: int) -> tuple[list[tuple[str, bytes]], list[Problem]]:
     renderer = _WORKER
     assert renderer is not None
     start = len(renderer.problems)
-    pages = list(renderer.summary_pages())
+    pages = list(renderer.summary_pages(half))
     return pages, renderer.problems[start:]
 
 
@@ -147,8 +147,8 @@ class Summaries:
         self.pool.join()
 
 
-def summary_in_worker(renderer: SiteRenderer) -> Summaries:
-    """Start rendering `renderer.summary_pages()` in one forked worker, now."""
+def summary_in_worker(renderer: SiteRenderer, half: int) -> Summaries:
+    """Start rendering `renderer.summary_pages(half)` in one forked worker, now."""
     import multiprocessing
 
     global _WORKER
@@ -157,4 +157,4 @@ def summary_in_worker(renderer: SiteRenderer) -> Summaries:
         pool = multiprocessing.get_context("fork").Pool(1)
     finally:
         _WORKER = None
-    return Summaries(renderer, pool, pool.apply_async(_render_summary, (None,)))
+    return Summaries(renderer, pool, pool.apply_async(_render_summary, (half,)))

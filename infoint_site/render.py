@@ -223,18 +223,21 @@ class SiteRenderer:
         yield from self.summary_pages()
         yield from self.question_pages()
 
-    def summary_pages(self) -> Iterator[tuple[str, bytes]]:
-        """The listings that need nothing from the record pages."""
-        yield self.dashboard()
-        yield self.follow_ups_page()
-        yield self.contacts_index()
-        yield self.meetings_index()
-        yield self.companies_index()
-        yield self.referrals_page()
-        yield self.stats_page()
-        yield self._page("search/", "search.html", search_index=self.search_index())
-        # Served for any missing path, so its links start at the site root.
-        yield self._page("404.html", "404.html", base="/")
+    def summary_pages(self, half: int | None = None) -> Iterator[tuple[str, bytes]]:
+        """The listings that need nothing from the record pages; `half` 0 or 1: about
+        half the work each, for two processes."""
+        if half != 1:
+            yield self.dashboard()
+            yield self.follow_ups_page()
+            yield self._page("search/", "search.html", search_index=self.search_index())
+            # Served for any missing path, so its links start at the site root.
+            yield self._page("404.html", "404.html", base="/")
+        if half != 0:
+            yield self.contacts_index()
+            yield self.meetings_index()
+            yield self.companies_index()
+            yield self.referrals_page()
+            yield self.stats_page()
 
     def record_jobs(self) -> list[tuple[str, str]]:
         return ([("contact", cid) for cid in self.journal.contacts]
@@ -479,8 +482,9 @@ class SiteRenderer:
         if not self._parallel(jobs, workers):
             if workers > 1 and len(jobs) >= parallel.PARALLEL_MIN_PAGES and hasattr(os, "fork"):
                 # Few pages to render, many to link: the listings in a worker meanwhile.
-                with contextlib.closing(parallel.summary_in_worker(self)) as summaries:
+                with contextlib.closing(parallel.summary_in_worker(self, 0)) as summaries:
                     yield from self.record_pages()
+                    yield from self.summary_pages(1)
                     listings = summaries.get()
                 yield from listings
                 yield from self.question_pages()
