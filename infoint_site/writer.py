@@ -1,8 +1,10 @@
 """Write a built site: the only module that writes into the output folder.
 
-The site is written whole into a fresh folder beside the output, then swapped in with
-one atomic rename (Linux's RENAME_EXCHANGE where available), so a failed or killed
-build leaves either the whole previous site or the whole new one. Before anything is
+The site is written whole into a folder beside the output, then swapped in with one
+atomic rename (Linux's RENAME_EXCHANGE where available), so a failed or killed build
+leaves either the whole previous site or the whole new one. That folder is either new
+or, for `build`, the site the last build replaced (kept in the cache folder), written
+over file by file: its 10,000 page folders need not be made again. Before anything is
 written, the output folder is checked: it must not be the journal, hold it, lie in
 its content, be / or the home folder, or hold files infoint-site did not write.
 """
