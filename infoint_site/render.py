@@ -115,23 +115,26 @@ class SiteRenderer:
         return self.markdown_html(record.path, record.body, record.body_line, kind, base)
 
     def markdown_html(self, path: str, text: str, first_line: int, kind: str, base: str,
-                      report: bool = True, sections: frozenset[int] = frozenset()) -> str:
+                      report: bool = True, sections: frozenset[int] = frozenset(),
+                      need_html: bool = True) -> str:
         """Markdown from the file at `path` as HTML for a page at `base`.
 
         `report` False drops the warnings: for text shown a second time, such as an
         answer already rendered with its meeting. The HTML under the headings on the
         lines in `sections` (0-based, of `text`) is kept in `self.sections` by
-        (path, file line of the heading), from the same parse.
+        (path, file line of the heading), from the same parse. `need_html` False: only
+        the warnings and sections are wanted (a page kept from the last build); the
+        persistent cache keeps only those, as the HTML is quick to make again.
         """
         key = (path, text, kind, base)
         cached = self.memo.markdown.get(key)
-        if cached is None or not sections <= cached[2].keys():
+        if _stale(cached, sections, need_html):
             link_for = self._link_for(base)
             store = self.memo.store
             stored_key = (path, digest(text), first_line, kind, base,
                           link_state(text, kind, link_for)) if store is not None else None
             cached = store.get_markdown(stored_key) if store is not None else None
-            if cached is None or not sections <= cached[2].keys():
+            if _stale(cached, sections, need_html):
                 page = RenderEnv(path, first_line, kind, link_for)
                 if sections:
                     html, parts = self.markdown.render_sections(text, page, set(sections))
@@ -139,14 +142,15 @@ class SiteRenderer:
                     html, parts = self.markdown.render(text, page), {}
                 cached = (html, page.problems, parts)
                 if store is not None:
-                    store.put_markdown(stored_key, cached)
+                    store.put_markdown(stored_key, (None, page.problems, parts))
             self.memo.markdown[key] = cached
+        assert cached is not None
         if report:
             self.problems.extend(cached[1])
         for line, part in cached[2].items():
             self.sections[(path, first_line + line)] = part
             self._page_sections[(path, first_line + line)] = part
-        return cached[0]
+        return cached[0] or ""
 
     def _link_for(self, base: str) -> Any:
         """(kind, id) → the URL of that record's page from a page at `base`, or None."""
@@ -289,7 +293,7 @@ class SiteRenderer:
         record = table[record_id]
         answers = frozenset(a.line - record.body_line for a in getattr(record, "answers", ()))
         self.markdown_html(record.path, record.body, record.body_line, FOLDERS[kind],
-                           Urls.base_for(url), sections=answers)
+                           Urls.base_for(url), sections=answers, need_html=False)
         self.memo.fingerprints[file] = old[0]
         return file
 
@@ -532,6 +536,13 @@ class SiteRenderer:
         sealer = self.sealer(key)
         return Rendered({p: sealer(p, d) for p, d in rendered.files.items()},
                         rendered.problems)
+
+
+def _stale(cached: tuple[str | None, list[Problem], dict[int, str]] | None,
+           sections: frozenset[int], need_html: bool) -> bool:
+    """Whether a kept rendering of a note lacks what is asked for."""
+    return (cached is None or not sections <= cached[2].keys()
+            or (need_html and cached[0] is None))
 
 
 def _with_journal(analysis: Analysis, journal: Any) -> Analysis:

@@ -42,7 +42,7 @@ class RenderMemo:
     ids_key: Any = None
     pages: dict[str, tuple[Any, bytes]] = field(default_factory=dict)
     markdown: dict[tuple[str, str, str, str],
-                   tuple[str, list[Problem], dict[int, str]]] = field(default_factory=dict)
+                   tuple[str | None, list[Problem], dict[int, str]]] = field(default_factory=dict)
     rendered: int = 0
     """Pages rendered by the last build (the rest came from the memo)."""
     store: BuildCache | None = None

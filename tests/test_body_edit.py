@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,9 @@ from infoint_site.parse import parse_file
 from infoint_site.pipeline import process
 from infoint_site.render import SiteRenderer
 from infoint_site.theme import find_theme
-from tests.test_incremental import DAY
 
 REPO = Path(__file__).resolve().parents[1]
+DAY = date(2026, 11, 22)
 
 
 @pytest.fixture
