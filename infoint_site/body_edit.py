@@ -14,6 +14,7 @@ import dataclasses
 from .affected import Page
 from .analysis import Analysis
 from .body import journal_link
+from .journal import Journal
 from .records import Company, Contact, Meeting, Record
 
 BODY_FIELDS = frozenset({"body", "body_line", "links", "search_text", "answers"})
@@ -45,6 +46,21 @@ def body_edit(analysis: Analysis, record: Record) -> tuple[Analysis, set[Page]] 
     for cid in people:  # preparation sheets show the research on a person and their company
         pages.update(("meeting", m.id) for m in analysis.meetings_of.get(cid, ()))
     return dataclasses.replace(analysis, journal=swapped), pages
+
+
+def only_bodies_changed(before: Journal, after: Journal) -> bool:
+    """Whether every record of `after` is the one of `before`, but for its body (the same
+    ids are assumed, as `affected_pages` checks)."""
+    for old_table, new_table in ((before.contacts, after.contacts),
+                                 (before.meetings, after.meetings),
+                                 (before.companies, after.companies)):
+        for record_id, record in new_table.items():
+            old = old_table.get(record_id)
+            if old is None:
+                return False
+            if old is not record and old != record and not _same_but_body(old, record):
+                return False
+    return True
 
 
 def _same_but_body(before: Record, after: Record) -> bool:

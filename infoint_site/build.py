@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .affected import PageInputs, page_inputs
 from .analysis import analyze
+from .body_edit import only_bodies_changed
 from .cache import BuildCache, cache_folder, digest
 from .encrypt import check_password, site_key
 from .errors import JournalInvalid
@@ -25,7 +26,7 @@ from .pipeline import Loaded, ParseMemo, process
 from .privacy import PrivacyReport, privacy_report
 from .problems import Problem, count, sort_problems, summary
 from .records import Record
-from .render import RenderMemo, SiteRenderer
+from .render import BODY_BLIND, RenderMemo, SiteRenderer
 from .settings import Settings
 from .theme import find_theme
 from .urls import OpaqueUrls, Urls
@@ -94,7 +95,12 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
     renderer = SiteRenderer(loaded.analysis, theme, urls=urls, encrypted=key is not None,
                             memo=memo)
     if previous:
-        renderer.compare_with(_last_build(cache, target, renderer.global_digest))
+        last = _last_build(cache, target, renderer.global_digest)
+        renderer.compare_with(last)
+        if last is not None and renderer.affected is not None \
+                and only_bodies_changed(last.analysis.journal, loaded.journal):
+            renderer.kept_listings = frozenset(
+                f for f in BODY_BLIND if f in previous and memo.reusable(f, *previous[f][1:]))
     sealer = renderer.sealer(key) if key is not None else None
     pages: dict[str, tuple[bytes, int, int]] = {}
     with SiteWriter(target, _spare(root)) as writer:
@@ -107,6 +113,8 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
             info = writer.write(path, sealer(path, data) if sealer else data)
             if path in memo.fingerprints:
                 pages[path] = (memo.fingerprints[path], info.st_size, info.st_mtime_ns)
+            elif path in BODY_BLIND:  # kept by the next build if only bodies change
+                pages[path] = (LISTING, info.st_size, info.st_mtime_ns)
         problems = sort_problems([*loaded.problems, *renderer.problems])
         errors, warnings = count(problems)
         if errors or (strict and warnings):
@@ -152,6 +160,8 @@ def _last_build(cache: BuildCache | None, target: Path, global_digest: bytes) ->
     return page_inputs(analyze(journal, state.today))
 
 
+LISTING = b"listing"
+"""The fingerprint of a listing in the cache: it is kept only by the body-only rule."""
 SPARE_SITE = "previous-site"
 """In the cache folder: the site the last build replaced, written over by the next."""
 

@@ -28,14 +28,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .body_edit import body_edit
+from .body_edit import body_edit, only_bodies_changed
 from .clock import today_in
 from .encrypt import Sealer, SiteKey, check_password, site_key
 from .errors import InfointError
 from .loader import Sources, read_sources, update_sources
 from .pipeline import Loaded, ParseMemo, process
 from .problems import Problem, count, error, sort_problems
-from .render import RenderMemo, SiteRenderer
+from .render import BODY_BLIND, RenderMemo, SiteRenderer
 from .theme import find_theme
 from .urls import OpaqueUrls, Urls
 
@@ -177,7 +177,7 @@ class DevSite:
         loaded = process(sources, self.today(), memo=self.parse_memo)
         if loaded.failed():
             return self._failed(loaded.problems, started)
-        self._loaded = loaded
+        previous, self._loaded = self._loaded, loaded
         settings = loaded.journal.settings
         theme = find_theme(self.root, settings.theme)
         key = self._site_key() if settings.privacy.encrypt else None
@@ -185,6 +185,9 @@ class DevSite:
                                 urls=OpaqueUrls(key.path_key) if key else Urls(),
                                 encrypted=key is not None)
         sealer = renderer.sealer(key) if key is not None else None
+        if renderer.affected is not None and previous is not None \
+                and only_bodies_changed(previous.journal, loaded.journal):
+            renderer.kept_listings = BODY_BLIND & self._plain.keys()
         records = dict(renderer.record_pages())
         shown: list[str] = []
         if renderer.affected is not None and self.snapshot.epoch:
@@ -194,7 +197,8 @@ class DevSite:
             if count(problems)[0]:
                 return self._failed(problems, started)
             shown = self._publish({**self._plain, **records}, sealer, problems)
-        files = dict(sorted({**records, **dict(renderer.other_files())}.items()))
+        files = dict(sorted({**records, **{path: data if data is not None else self._plain[path]
+                                           for path, data in renderer.other_files()}}.items()))
         problems = sort_problems([*loaded.problems, *renderer.problems])
         if count(problems)[0]:
             return self._failed(problems, started)

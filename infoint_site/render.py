@@ -33,6 +33,11 @@ from .urls import SECTIONS, Urls
 from .views import CONTACT_STATUS_ORDER, Views, long_date, redact, short_date
 
 ROBOTS = "User-agent: *\nDisallow: /\n"
+BODY_BLIND = frozenset({"follow-ups/index.html", "contacts/index.html", "meetings/index.html",
+                        "companies/index.html", "referrals/index.html", "stats/index.html",
+                        "404.html", "calendar.ics"})
+"""Files that show nothing of a note's body (the dashboard does: whether a person has
+research notes; so do the search index and the question pages)."""
 FOLDERS = {"contact": "contacts", "meeting": "meetings", "company": "companies"}
 
 
@@ -95,6 +100,10 @@ class SiteRenderer:
         self.sections: dict[tuple[str, int], str] = {}
         """(meeting file, line of a `## Q:` heading) → the answer's HTML."""
         self._page_sections: dict[tuple[str, int], str] = {}
+        self.kept_listings: frozenset[str] = frozenset()
+        """Listings (and the calendar) the last build made that this one keeps as they
+        are (None in `stream`): set when only notes' bodies changed since, as none of
+        these shows a body (see `BODY_BLIND`)."""
         self.affected: set[Page] | None
         """The record pages this build must render; None: every one (see `affected`).
         The others are the memo's, as the previous build in this process made them."""
@@ -221,27 +230,31 @@ class SiteRenderer:
         yield from self.record_pages(workers)
         yield from self.listing_pages()
 
-    def listing_pages(self) -> Iterator[tuple[str, bytes]]:
+    def listing_pages(self) -> Iterator[tuple[str, bytes | None]]:
         """Every page but the record pages, rendered after them (the question pages
         reuse the answers rendered with the meetings)."""
         yield from self.summary_pages()
         yield from self.question_pages()
 
-    def summary_pages(self, half: int | None = None) -> Iterator[tuple[str, bytes]]:
+    def summary_pages(self, half: int | None = None) -> Iterator[tuple[str, bytes | None]]:
         """The listings that need nothing from the record pages; `half` 0 or 1: about
         half the work each, for two processes."""
-        if half != 1:
-            yield self.dashboard()
-            yield self.follow_ups_page()
-            yield self._page("search/", "search.html", search_index=self.search_index())
-            # Served for any missing path, so its links start at the site root.
-            yield self._page("404.html", "404.html", base="/")
-        if half != 0:
-            yield self.contacts_index()
-            yield self.meetings_index()
-            yield self.companies_index()
-            yield self.referrals_page()
-            yield self.stats_page()
+        first = [("index.html", self.dashboard), ("follow-ups/index.html", self.follow_ups_page),
+                 ("search/index.html", self.search_page), ("404.html", self.not_found_page)]
+        second = [("contacts/index.html", self.contacts_index),
+                  ("meetings/index.html", self.meetings_index),
+                  ("companies/index.html", self.companies_index),
+                  ("referrals/index.html", self.referrals_page),
+                  ("stats/index.html", self.stats_page)]
+        for path, make in [*(first if half != 1 else []), *(second if half != 0 else [])]:
+            yield (path, None) if path in self.kept_listings else make()
+
+    def search_page(self) -> tuple[str, bytes]:
+        return self._page("search/", "search.html", search_index=self.search_index())
+
+    def not_found_page(self) -> tuple[str, bytes]:
+        # Served for any missing path, so its links start at the site root.
+        return self._page("404.html", "404.html", base="/")
 
     def record_jobs(self) -> list[tuple[str, str]]:
         return ([("contact", cid) for cid in self.journal.contacts]
@@ -504,13 +517,13 @@ class SiteRenderer:
         yield from self.question_pages()
         yield from self.extra_files()
 
-    def other_files(self) -> Iterator[tuple[str, bytes]]:
+    def other_files(self) -> Iterator[tuple[str, bytes | None]]:
         """Every file but the record pages: listings, theme files, robots.txt, the
         calendar, _headers."""
         yield from self.listing_pages()
         yield from self.extra_files()
 
-    def extra_files(self) -> Iterator[tuple[str, bytes]]:
+    def extra_files(self) -> Iterator[tuple[str, bytes | None]]:
         """The theme's files, robots.txt, the calendar and _headers."""
         for path, source in self.theme.static_files().items():
             yield path, source.read_bytes()
@@ -518,7 +531,8 @@ class SiteRenderer:
         if not self.settings.privacy.encrypt:  # a calendar app cannot decrypt a feed
             from .export_ics import calendar_ics
 
-            yield "calendar.ics", calendar_ics(self.analysis)
+            kept = "calendar.ics" in self.kept_listings
+            yield "calendar.ics", None if kept else calendar_ics(self.analysis)
         yield "_headers", headers_file()
 
     def render(self) -> Rendered:

@@ -189,3 +189,25 @@ def test_cached_builds_after_random_edits_match_fresh_ones(tmp_path: Path,
 def site_files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes()
             for p in sorted(folder.rglob("*")) if p.is_file() and p.name != MARKER}
+
+
+def test_listings_that_show_no_body_are_kept_when_only_bodies_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    root = generate(tmp_path / "journal", 60, seed=4)
+    out, fresh_out = tmp_path / "site", tmp_path / "fresh"
+    build_site(root, TODAY, out)
+    inode = (out / "follow-ups/index.html").stat().st_ino
+    meeting = sorted((root / "content/meetings").glob("*.md"))[5]
+    text = meeting.read_text()
+    meeting.write_text(text.replace("\n---\n", "\n---\nZanzibar notes added.\n\n", 1))
+    build_site(root, TODAY, out)
+    assert (out / "follow-ups/index.html").stat().st_ino == inode  # linked, not rendered
+    assert b"Zanzibar notes added." in (out / "search/index.html").read_bytes()
+    build_site(root, TODAY, fresh_out, use_cache=False)
+    assert site_files(out) == site_files(fresh_out)
+    meeting.write_text(set_field(meeting.read_text(), "status", "cancelled"))
+    build_site(root, TODAY, out)
+    assert (out / "follow-ups/index.html").stat().st_ino != inode  # a field: rendered again
+    build_site(root, TODAY, fresh_out, use_cache=False)
+    assert site_files(out) == site_files(fresh_out)
