@@ -145,3 +145,12 @@ def scan_body(body: str, first_line: int) -> BodyFacts:
         answers.append(Answer(question.group(1).strip(), answer, first_line + index))
     return BodyFacts(tuple(answers), has_evaluation, tuple(h[2] for h in headings),
                      tuple(links))
+
+
+SAFE_LINK = re.compile(r"(?i)(https?:|mailto:|tel:|#|\.{0,2}/|[^:/?#]+(?:[/?#]|$))")
+"""Links rendered as links: http(s), mailto, tel, fragments and relative paths."""
+
+
+def safe_link(url: str) -> bool:
+    """Whether a link's address may be rendered (``javascript:``, ``data:``… may not)."""
+    return bool(SAFE_LINK.match(url.strip()))

@@ -24,7 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from infoint_site.frontmatter import split
-from infoint_site.markdown import _MAX_DELIMITERS, Markdown, RenderEnv, _without_panic
+from infoint_site.markdown import Markdown, RenderEnv
+from infoint_site.markdown_fast import _MAX_DELIMITERS, _without_panic
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -195,7 +196,7 @@ def test_every_odd_space_counts_as_unprintable() -> None:
 
 
 def test_a_panic_is_caught(md: Markdown) -> None:
-    assert _without_panic(md.fast.render, "[`[*") is None
+    assert _without_panic(md.fast.parser.render, "[`[*") is None
 
 
 def test_journal_links_are_rewritten(md: Markdown) -> None:
