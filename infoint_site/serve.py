@@ -69,9 +69,6 @@ class Preview:
                  report: Callable[[Outcome], None] = lambda outcome: None,
                  password: str | None = None) -> None:
         read_sources(root)  # fail now, with a clear message, if this is not a journal
-        # A rebuild holds the interpreter for seconds at 10,000 files; a tab's request
-        # for the page it was just told to reload must not wait 5 ms at every turn.
-        sys.setswitchinterval(SWITCH_SECONDS)
         self.root = root
         self.folder = Path(tempfile.mkdtemp(prefix="infoint-serve-", dir=private_parent()))
         self.hub = Hub()
@@ -83,6 +80,10 @@ class Preview:
         except BaseException:
             remove_folder(self.folder)
             raise
+        # A rebuild holds the interpreter for seconds at 10,000 files; a tab's request
+        # for the page it was just told to reload must not wait 5 ms at every turn.
+        self._switch = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_SECONDS)
         self._threads: list[threading.Thread] = []
         self._serving = False
 
@@ -149,3 +150,4 @@ class Preview:
             if not self.site.building:
                 thread.join(timeout=max(0.0, deadline - time.monotonic()))
         remove_folder(self.folder)
+        sys.setswitchinterval(self._switch)
