@@ -13,9 +13,13 @@ import dataclasses
 
 from .affected import Page
 from .analysis import Analysis
-from .body import journal_link
 from .journal import Journal
 from .records import Company, Contact, Meeting, Record
+from .validate import missing_links
+
+_KINDS = {Contact: ("contacts", "contact"), Meeting: ("meetings", "meeting"),
+          Company: ("companies", "company")}
+"""Record type → (its folder and Journal table, its kind of page)."""
 
 BODY_FIELDS = frozenset({"body", "body_line", "links", "search_text", "answers"})
 """What a record's body decides (``evaluated`` is not among them: an Evaluation
@@ -26,23 +30,21 @@ def body_edit(analysis: Analysis, record: Record) -> tuple[Analysis, set[Page]] 
     """`analysis` with `record` swapped in and the record pages that show its body, or
     None when the edit is more than a body or its links point at a missing file."""
     journal = analysis.journal
-    table_name = {Contact: "contacts", Meeting: "meetings", Company: "companies"}[type(record)]
-    table = getattr(journal, table_name)
+    folder, kind = _KINDS[type(record)]
+    table = getattr(journal, folder)
     before = table.get(record.id)
     if before is None or before.path != record.path or not _same_but_body(before, record):
         return None
-    tables = {"contacts": journal.contacts, "meetings": journal.meetings,
-              "companies": journal.companies}
-    for link in record.links:
-        found = journal_link(link.target, table_name) if not link.image else None
-        if found is not None and found[1] not in tables.get(found[0], {}):
-            return None  # a warning to report: the full rebuild says it
-    swapped = dataclasses.replace(journal, **{table_name: {**table, record.id: record}})
-    pages: set[Page] = {(table_name[:-1] if table_name != "companies" else "company",
-                         record.id)}
-    people = [record.id] if isinstance(record, Contact) else \
-        [c.id for c in journal.contacts.values() if c.company == record.id] \
-        if isinstance(record, Company) else []
+    if any(missing_links(journal, record, folder)):
+        return None  # a warning to report: the full rebuild says it
+    swapped = dataclasses.replace(journal, **{folder: {**table, record.id: record}})
+    pages: set[Page] = {(kind, record.id)}
+    if isinstance(record, Contact):
+        people = [record.id]
+    elif isinstance(record, Company):
+        people = [c.id for c in journal.contacts.values() if c.company == record.id]
+    else:
+        people = []
     for cid in people:  # preparation sheets show the research on a person and their company
         pages.update(("meeting", m.id) for m in analysis.meetings_of.get(cid, ()))
     return dataclasses.replace(analysis, journal=swapped), pages

@@ -10,10 +10,10 @@ import re
 from collections.abc import Callable, Iterator
 
 from .analysis import Analysis
-from .body import journal_link, missing_link_message
-from .journal import name_index, resolve_person
+from .body import NoteLink, journal_link, missing_link_message
+from .journal import Journal, name_index, resolve_person
 from .problems import Problem, error, shorten, warning
-from .records import Contact, Meeting
+from .records import Contact, Meeting, Record
 from .suggest import did_you_mean
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
@@ -127,15 +127,24 @@ def company_typos(analysis: Analysis) -> Iterator[Problem]:
 def broken_note_links(analysis: Analysis) -> Iterator[Problem]:
     """A link in a note to a journal file that does not exist (``../contacts/x.md``)."""
     journal = analysis.journal
+    for kind, table in (("contacts", journal.contacts), ("meetings", journal.meetings),
+                        ("companies", journal.companies)):
+        for record in table.values():
+            for link, target_kind in missing_links(journal, record, kind):
+                yield warning(record.path, link.line, 1, "W602",
+                              missing_link_message(link.target, target_kind))
+
+
+def missing_links(journal: Journal, record: Record,
+                  kind: str) -> Iterator[tuple[NoteLink, str]]:
+    """The links in `record`'s note (a file in `kind`'s folder) to journal files that do
+    not exist, each with the folder it points into."""
     tables = {"contacts": journal.contacts, "meetings": journal.meetings,
               "companies": journal.companies}
-    for kind, table in tables.items():
-        for record in table.values():
-            for link in record.links:
-                found = journal_link(link.target, kind) if not link.image else None
-                if found is not None and found[1] not in tables.get(found[0], {}):
-                    yield warning(record.path, link.line, 1, "W602",
-                                  missing_link_message(link.target, found[0]))
+    for link in record.links:
+        found = journal_link(link.target, kind) if not link.image else None
+        if found is not None and found[1] not in tables.get(found[0], {}):
+            yield link, found[0]
 
 
 VALIDATORS: tuple[Callable[[Analysis], Iterator[Problem]], ...] = (

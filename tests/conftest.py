@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from infoint_site.pipeline import Loaded, load_journal
+
+REPO = Path(__file__).resolve().parents[1]
 
 MakeJournal = Callable[..., Path]
 LoadJournal = Callable[..., Loaded]
@@ -51,3 +54,12 @@ def load(make_journal: MakeJournal) -> LoadJournal:
         return loaded
 
     return run
+
+
+@pytest.fixture
+def example_journal(tmp_path: Path) -> Path:
+    """A copy of the example journal (this repository's content/ and infoint.yaml)."""
+    root = tmp_path / "journal"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "infoint.yaml", root / "infoint.yaml")
+    return root

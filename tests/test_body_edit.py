@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -16,16 +15,12 @@ from infoint_site.pipeline import process
 from infoint_site.render import SiteRenderer
 from infoint_site.theme import find_theme
 
-REPO = Path(__file__).resolve().parents[1]
 DAY = date(2026, 11, 22)
 
 
 @pytest.fixture
-def journal(tmp_path: Path) -> Path:
-    root = tmp_path / "journal"
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copy(REPO / "infoint.yaml", root / "infoint.yaml")
-    return root
+def journal(example_journal: Path) -> Path:
+    return example_journal
 
 
 def reparsed(root: Path, rel: str, text: str):  # type: ignore[no-untyped-def]

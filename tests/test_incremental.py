@@ -40,12 +40,8 @@ RECORD_PAGE = re.compile(r"(contacts|meetings|companies)/[^/]+/index\.html")
 
 
 @pytest.fixture
-def journal(tmp_path: Path) -> Path:
-    """A copy of the example journal (the repository's content/ and infoint.yaml)."""
-    root = tmp_path / "journal"
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copy(REPO / "infoint.yaml", root / "infoint.yaml")
-    return root
+def journal(example_journal: Path) -> Path:
+    return example_journal
 
 
 class Day:

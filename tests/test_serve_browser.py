@@ -8,7 +8,6 @@ A `Preview` of a copy of the example journal runs in this process on 127.0.0.1; 
 from __future__ import annotations
 
 import re
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -28,7 +27,6 @@ if not CHROMIUM.exists():
 
 pytest_plugins = ["browser_support"]  # the session's `browser`
 
-REPO = Path(__file__).resolve().parents[1]
 DAY = date(2026, 11, 22)
 CONTACT = "content/contacts/oliver-grant.md"
 LIVE = "/__infoint/"
@@ -37,11 +35,8 @@ NEW_NAME = re.compile(r"^Oliver Grant-Hale\s")
 
 
 @pytest.fixture
-def journal(tmp_path: Path) -> Path:
-    root = tmp_path / "journal"
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copy(REPO / "infoint.yaml", root / "infoint.yaml")
-    return root
+def journal(example_journal: Path) -> Path:
+    return example_journal
 
 
 @pytest.fixture
