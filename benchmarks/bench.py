@@ -1,24 +1,29 @@
 """Build speed and memory of infoint-site against Hugo, in one paired run.
 
-    python benchmarks/bench.py [--files 1000 10000] [--runs 3] [--no-hugo]
+    python benchmarks/bench.py [--files 1000 10000] [--runs 3] [--no-hugo] [--no-serve]
 
 For each size: generates a deterministic journal (benchmarks/generate.py) in a temporary
 folder and reports medians of `--runs` runs of
 
 * ``check``;
 * a cold ``build --no-cache`` (nothing reused);
-* a warm ``build`` after editing one meeting (the cache and the previous site in place);
+* a ``build`` after adding a line to one meeting's note (the cache and the previous
+  site in place: the quick rebuild, see infoint_site/quick.py);
+* a ``build`` after changing one field of one contact (the cached full build);
 * the same journal built by Hugo (Debian's ``hugo``) with minimal layouts, as a ratio;
+* a contact's note saved while ``serve`` shows its page in Chromium → the page shows
+  the change (benchmarks/serve_latency.py; at least 5 saves; needs Playwright and
+  /usr/bin/chromium, else skipped with a note);
 
 with each command's peak memory (maximum resident set size). Nothing is written into
-the repository. Edit-to-reload latency in `serve` is measured by
-benchmarks/serve_latency.py.
+the repository. ``--files 200 --runs 1 --no-hugo --no-serve`` is the smoke run CI makes.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -76,7 +81,30 @@ def median(samples: list[tuple[float, float]]) -> tuple[float, float]:
     return (statistics.median(s for s, _ in samples), max(m for _, m in samples))
 
 
-def bench(files: int, runs: int, with_hugo: bool) -> dict[str, tuple[float, float]]:
+def serve_latency(journal: Path, saves: int) -> dict[str, tuple[float, float]]:
+    """Median seconds from a save to the page showing it in `serve` (no memory figure:
+    the server runs in this process), or nothing when no browser can be driven."""
+    try:
+        from playwright.sync_api import sync_playwright
+        from serve_latency import CHROMIUM, LAUNCH_ARGS, measure
+    except ImportError as exc:
+        print(f"  (serve latency skipped: {exc})", file=sys.stderr)
+        return {}
+    if not Path(CHROMIUM).exists():
+        print(f"  (serve latency skipped: no {CHROMIUM})", file=sys.stderr)
+        return {}
+    contact = sorted((journal / "content" / "contacts").glob("*.md"))[0].stem
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        try:
+            _, runs = measure(browser, journal, contact, TODAY, saves, "serve", quiet=True)
+        finally:
+            browser.close()
+    return {"serve: save → visible": (statistics.median(r.visible for r in runs), float("nan"))}
+
+
+def bench(files: int, runs: int, with_hugo: bool,
+          with_serve: bool) -> dict[str, tuple[float, float]]:
     tmp = Path(tempfile.mkdtemp(prefix=f"infoint-bench-{files}-"))
     try:
         journal = generate(tmp / "journal", files)
@@ -96,12 +124,24 @@ def bench(files: int, runs: int, with_hugo: bool) -> dict[str, tuple[float, floa
             with meeting.open("a", encoding="utf-8") as handle:
                 handle.write(f"\nEdited for run {run_number}.\n")
             edits.append(measured([*INFOINT, *root, "build", *today, "--out", str(out)]))
-        results["rebuild after 1 edit"] = median(edits)
+        results["rebuild, 1 note edited"] = median(edits)
+        contact = sorted((journal / "content" / "contacts").glob("*.md"))[files // 5]
+        edits = []
+        for run_number in range(runs):
+            text, found = re.subn(r"(?m)^role: .*$", f"role: Analyst {run_number}",
+                                  contact.read_text(encoding="utf-8"), count=1)
+            if not found:
+                raise SystemExit(f"{contact} has no role to edit")
+            contact.write_text(text, encoding="utf-8")
+            edits.append(measured([*INFOINT, *root, "build", *today, "--out", str(out)]))
+        results["rebuild, 1 field edited"] = median(edits)
         if with_hugo and shutil.which("hugo"):
             site = hugo_site(journal, tmp / "hugo")
             results["hugo build"] = median([
                 measured(["hugo", "--quiet", "-s", str(site), "-d", str(tmp / "hugo-out")])
                 for _ in range(runs)])
+        if with_serve:
+            results.update(serve_latency(journal, max(runs, 5)))
         return results
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -112,17 +152,19 @@ def main() -> None:
     parser.add_argument("--files", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-hugo", action="store_true")
+    parser.add_argument("--no-serve", action="store_true", help="skip the serve latency")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]};"
           f" hugo: {'yes' if shutil.which('hugo') else 'not installed'}")
     for files in args.files:
-        results = bench(files, args.runs, not args.no_hugo)
+        results = bench(files, args.runs, not args.no_hugo, not args.no_serve)
         hugo = results.get("hugo build")
         print(f"\n{files:,} files (medians of {args.runs})")
-        print(f"  {'what':<24}{'seconds':>9}{'peak MiB':>10}{'× Hugo':>8}")
+        print(f"  {'what':<26}{'seconds':>9}{'peak MiB':>10}{'× Hugo':>8}")
         for name, (seconds, mib) in results.items():
             ratio = f"{seconds / hugo[0]:.2f}" if hugo else "–"
-            print(f"  {name:<24}{seconds:>9.2f}{mib:>10.0f}{ratio:>8}")
+            memory = f"{mib:.0f}" if mib == mib else "–"  # NaN: not measured
+            print(f"  {name:<26}{seconds:>9.3f}{memory:>10}{ratio:>8}")
         if hugo:
             cold = results["cold build"]
             print(f"  memory: {cold[1] / hugo[1]:.2f}× Hugo's peak")

@@ -80,7 +80,7 @@ class Run:
 
 
 def measure(browser: Browser, root: Path, contact: str, day: date, runs: int,
-            label: str) -> tuple[float, list[Run]]:
+            label: str, quiet: bool = False) -> tuple[float, list[Run]]:
     """(the first build's seconds, one `Run` per save)."""
     reports = Reports()
     preview = Preview(root, "127.0.0.1", 0, lambda: day, reports)
@@ -108,9 +108,10 @@ def measure(browser: Browser, root: Path, contact: str, day: date, runs: int,
             assert outcome.ok, [p.format() for p in outcome.problems]
             results.append(Run(shown - saved, done - saved, outcome.seconds, outcome.parsed,
                                outcome.rendered))
-            print(f"  {label} run {n + 1}: visible after {shown - saved:.3f} s"
-                  f" (rebuild {outcome.seconds:.3f} s, {outcome.parsed} parsed,"
-                  f" {outcome.rendered} rendered)", flush=True)
+            if not quiet:
+                print(f"  {label} run {n + 1}: visible after {shown - saved:.3f} s"
+                      f" (rebuild {outcome.seconds:.3f} s, {outcome.parsed} parsed,"
+                      f" {outcome.rendered} rendered)", flush=True)
             time.sleep(0.5)  # quiet between saves: each is its own burst
         return first, results
     finally:

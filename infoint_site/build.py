@@ -23,26 +23,23 @@ from .errors import JournalInvalid
 from .journal import link
 from .loader import read_sources
 from .pipeline import Loaded, ParseMemo, process
-from .privacy import PrivacyReport, privacy_report
+from .privacy import privacy_report
 from .problems import Problem, count, sort_problems, summary
+from .quick import (
+    BuildResult,
+    Hole,
+    carried_holes,
+    load_state,
+    quick_build,
+    record_sources,
+    save_state,
+)
 from .records import Record
 from .render import BODY_BLIND, RenderMemo, SiteRenderer
 from .settings import Settings
-from .theme import find_theme
+from .theme import default_theme_dir, find_theme
 from .urls import OpaqueUrls, Urls
 from .writer import SiteWriter, WriteFailed, check_output
-
-
-@dataclass(frozen=True, slots=True)
-class BuildResult:
-    out: Path
-    pages: int
-    files: int
-    bytes: int
-    seconds: float
-    problems: list[Problem]
-    loaded: Loaded
-    privacy: PrivacyReport
 
 
 def output_folder(root: Path, configured: str, out: Path | None) -> Path:
@@ -52,16 +49,22 @@ def output_folder(root: Path, configured: str, out: Path | None) -> Path:
 
 def build_site(root: Path | str, today: date | None = None, out: Path | None = None,
                strict: bool = False, password: str | None = None,
-               use_cache: bool = True, workers: int | None = None) -> BuildResult:
+               use_cache: bool = True, workers: int | None = None,
+               quick: bool = True) -> BuildResult:
     """Build the journal at `root` into its output folder; raise `JournalInvalid` on errors.
 
     With ``privacy.encrypt`` on, `password` (from INFOINT_PASSWORD) encrypts every page;
     a missing or short one stops the build before anything is written. With `use_cache`,
     files unchanged since an earlier build are neither parsed nor rendered again (see
     `cache`); the output is the same byte for byte either way, and whatever the number
-    of `workers` (default: one per core).
+    of `workers` (default: one per core). With the cache and `quick`, a rebuild after
+    saves that changed only notes' text splices them into the pages (see `quick`).
     """
     root = Path(root)
+    if use_cache and quick:
+        result = quick_build(root, today, out, strict)
+        if result is not None:
+            return result
     cache = BuildCache.load(root) if use_cache else None
     workers = workers if workers is not None else (os.cpu_count() or 1)
     result = _build(root, today, out, strict, password, cache, workers)
@@ -72,18 +75,25 @@ def build_site(root: Path | str, today: date | None = None, out: Path | None = N
 
 def _build(root: Path, today: date | None, out: Path | None, strict: bool,
            password: str | None, cache: BuildCache | None, workers: int) -> BuildResult:
-    started = time.perf_counter()
+    started, started_ns = time.perf_counter(), time.time_ns()
     sources = read_sources(root)
     files = tuple((f.kind, f.path, digest(f.data)) for f in sources.files)
     loaded = process(sources, today, ParseMemo(cache), workers)
+    settings = loaded.journal.settings
+    theme = find_theme(root, settings.theme)
+    # What a quick rebuild needs to know (see `quick`): only for an unencrypted site
+    # of the default theme, read without a problem.
+    recorded = record_sources(
+        sources.files, _by_path(loaded), sources.settings, sources.themes, settings.timezone,
+        settings.output, loaded.analysis.today, started_ns,
+    ) if (cache is not None and not settings.privacy.encrypt and not sources.problems
+          and theme.folders == (default_theme_dir(),)) else None
     del sources  # the files' bytes (30 MB at 10,000 files) are parsed: let them go
-    target = output_folder(root, loaded.journal.settings.output, out)
+    target = output_folder(root, settings.output, out)
     if loaded.failed(strict):
         raise JournalInvalid(_failure(loaded.problems, strict), loaded.problems)
     check_output(root, target)
-    settings = loaded.journal.settings
     key = site_key(check_password(password)) if settings.privacy.encrypt else None
-    theme = find_theme(root, settings.theme)
     urls = OpaqueUrls(key.path_key) if key else Urls()
     memo = RenderMemo(store=cache)
     # Pages unchanged since the site being replaced keep their file (never when
@@ -102,13 +112,17 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
             renderer.kept_listings = frozenset(
                 f for f in BODY_BLIND if f in previous and memo.reusable(f, *previous[f][1:]))
     sealer = renderer.sealer(key) if key is not None else None
+    if recorded is not None:
+        renderer.holes = {}
     pages: dict[str, tuple[bytes, int, int]] = {}
+    linked: list[str] = []
     with SiteWriter(target, _spare(root)) as writer:
         for path, data in renderer.stream(workers):
             if data is None:  # the current site's file is still right: link it
                 if not writer.reuse(path):
                     raise WriteFailed(f"{target / path} changed during the build; build again")
                 pages[path] = previous[path]  # type: ignore[index]
+                linked.append(path)
                 continue
             info = writer.write(path, sealer(path, data) if sealer else data)
             if path in memo.fingerprints:
@@ -120,13 +134,42 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
         if errors or (strict and warnings):
             raise JournalInvalid(_failure(problems, strict), problems)
         report = privacy_report(renderer.journal, writer.files, encrypted=key is not None)
+        last_state = load_state(root) if recorded is not None and linked else None
         written = writer.commit()
     if cache is not None:
         state = LastBuild(files, loaded.journal.unreadable_contacts, settings,
                           loaded.analysis.today, renderer.global_digest)
         cache.set_pages_of(target, pages if key is None else {}, state if key is None else None)
+    holes = _all_holes(renderer, target, linked, last_state) if recorded is not None else None
+    if holes is not None and recorded is not None:
+        save_state(root, target, recorded, holes, renderer.search_entries, problems, report,
+                   report.pages, writer.files)
     return BuildResult(target, report.pages, len(writer.files) + 1, written,
                        time.perf_counter() - started, problems, loaded, report)
+
+
+def _by_path(loaded: Loaded) -> dict[str, Record]:
+    journal = loaded.journal
+    return {r.path: r for table in (journal.contacts, journal.meetings, journal.companies)
+            for r in table.values()}
+
+
+def _all_holes(renderer: SiteRenderer, target: Path, linked: list[str],
+               last_state: dict | None) -> dict[str, list[Hole]] | None:
+    """Where notes stand in every page of the site just swapped in: as rendered, or,
+    for a page kept from the last build, as the last state knew it; None when a kept
+    page that shows a note is not known (the quick rebuild then waits for a full one)."""
+    assert renderer.holes is not None
+    holes = {file: found for file, found in renderer.holes.items() if found}
+    for file in linked:
+        if file in BODY_BLIND:
+            continue
+        found = carried_holes(last_state, target, file)
+        if found is None:
+            return None
+        if found:
+            holes[file] = found
+    return holes
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,6 @@ import hmac
 import os
 import pickle
 import sys
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +47,8 @@ def cache_folder(root: Path) -> Path:
 
 
 def _versions() -> dict[str, str]:
+    from importlib import metadata
+
     found = {"format": str(FORMAT), "python": sys.version}
     for package in ("infoint-site", "markdown-it-py", "markdown-it-pyrs", "pyyaml", "jinja2"):
         try:
@@ -65,7 +66,7 @@ def _key_file() -> Path:
     return Path(base) / "infoint-site" / "cache.key"
 
 
-def _signing_key(create: bool) -> bytes | None:
+def signing_key(create: bool) -> bytes | None:
     """This user's key for signing caches (made on first save); None if there is none."""
     path = _key_file()
     try:
@@ -117,7 +118,7 @@ class BuildCache:
     @classmethod
     def load(cls, root: Path) -> BuildCache:
         """The journal's cache, or an empty one if there is none it can trust."""
-        cache = cls(root, _signing_key(create=False))
+        cache = cls(root, signing_key(create=False))
         cache.status = cache._read() if cache.key is not None else "new"
         return cache
 
@@ -202,7 +203,7 @@ class BuildCache:
         """Keep what this build used (so the cache never grows past one journal), atomically."""
         if self.path is None:
             return
-        self.key = self.key or _signing_key(create=True)
+        self.key = self.key or signing_key(create=True)
         if self.key is None:  # no place to keep a key: no cache, only slower builds
             return
         data = {

@@ -234,17 +234,23 @@ def build(ctx: click.Context, today: Any, out: Path | None, strict: bool,
     """Validate the journal and build the private site (the previous site stays on errors)."""
     import os
 
-    from .build import build_site
-    from .encrypt import PASSWORD_VARIABLE
     from .errors import JournalInvalid
+    from .quick import quick_build
 
-    try:
-        result = build_site(_root(ctx), _day(today), out, strict,
-                            password=os.environ.get(PASSWORD_VARIABLE), use_cache=not no_cache)
-    except JournalInvalid as exc:
-        for problem in exc.problems:
-            click.echo(_problem_err(problem), err=True)
-        raise
+    # First the quick rebuild, which needs none of the full build's modules.
+    result = quick_build(_root(ctx), _day(today), out, strict) if not no_cache else None
+    if result is None:
+        from .build import build_site
+        from .encrypt import PASSWORD_VARIABLE
+
+        try:
+            result = build_site(_root(ctx), _day(today), out, strict, quick=False,
+                                password=os.environ.get(PASSWORD_VARIABLE),
+                                use_cache=not no_cache)
+        except JournalInvalid as exc:
+            for problem in exc.problems:
+                click.echo(_problem_err(problem), err=True)
+            raise
     for problem in result.problems:
         click.echo(_problem_err(problem), err=True)
     advice = result.privacy.warning()
@@ -253,7 +259,9 @@ def build(ctx: click.Context, today: Any, out: Path | None, strict: bool,
     click.echo(result.privacy.summary(), err=True)
     click.echo(f"built {result.pages} pages ({result.files} files, {result.bytes / 1024:.0f} KiB)"
                f" into {result.out} in {result.seconds:.2f} s;"
-               f" {summary_of(result.problems)}")
+               f" {summary_of(result.problems)}"
+               + (f" (quick: only notes' text changed; {result.spliced} files updated)"
+                  if result.spliced is not None else ""))
 
 
 @main.command()

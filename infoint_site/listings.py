@@ -21,6 +21,7 @@ from .views import CONTACT_STATUS_ORDER, MONTHS, Link, short_date
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from .quick import Hole, HoleKey
     from .render import SiteRenderer
 
 DASHBOARD_OVERDUE = 100
@@ -69,6 +70,7 @@ def question_pages(r: SiteRenderer) -> Iterator[tuple[str, bytes]]:
     bank = question_bank(r.settings.questions)
     # Each answer: (meeting, HTML for the bank's page, HTML for the question's page).
     answers: dict[str, list[tuple[Link, str, str]]] = {}
+    holes: dict[str, list[HoleKey]] = {}  # the same answers, as the quick rebuild knows them
     asked: dict[str, str] = {}
     for meeting in reversed(r.journal.meetings.values()):  # newest first
         if r.analysis.meeting_status[meeting.id] == "cancelled":
@@ -86,6 +88,7 @@ def question_pages(r: SiteRenderer) -> Iterator[tuple[str, bytes]]:
                 index_html = page_html = html
             answers.setdefault(key, []).append(
                 (r.views.meeting_link(meeting.id), index_html, page_html))
+            holes.setdefault(key, []).append(("answer", meeting.path, answer.line))
     slugs = _question_slugs(answers)
     rows_by_key = {k: (asked[k], answers[k], r.urls.question(slugs[k])) for k in answers}
     groups = []
@@ -102,11 +105,15 @@ def question_pages(r: SiteRenderer) -> Iterator[tuple[str, bytes]]:
               if k not in in_bank]
     if others:
         groups.append(("Your other questions", others))
-    yield r._page("questions/", "questions.html", groups=groups, answered=len(answers),
-                     preview=QUESTION_PREVIEW)
+    previews = [(hole, html) for key in answers for hole, (_, html, _) in
+                 zip(holes[key][:QUESTION_PREVIEW], answers[key][:QUESTION_PREVIEW], strict=True)]
+    yield r._page("questions/", "questions.html", holes=previews, groups=groups,
+                  answered=len(answers), preview=QUESTION_PREVIEW)
     for key in sorted(answers):
         question, found, url = rows_by_key[key]
-        yield r._page(url, "question.html", question=question, answers=found)
+        yield r._page(url, "question.html", question=question, answers=found,
+                      holes=[(hole, html) for hole, (_, _, html) in zip(holes[key], found,
+                                                                         strict=True)])
 
 
 def stats_page(r: SiteRenderer) -> tuple[str, bytes]:
@@ -162,38 +169,73 @@ def pipeline_chart(r: SiteRenderer) -> Any:
                   for status in CONTACT_STATUS_ORDER], "Contacts by status")
 
 
-def search_index(r: SiteRenderer) -> Markup:
-    """The search entries as JSON for a non-executable data block in the search page.
+SEARCH_PLACEHOLDER = "\x00infoint-search-index\x00"
+"""Stands for the search data while the search page's template renders: the data (17 MB
+at 10,000 notes) is put in as bytes, never made into one string."""
+
+
+def search_page(r: SiteRenderer) -> tuple[str, bytes]:
+    """The search page: the search entries as JSON in a non-executable data block.
 
     Inside the page (not a script file of its own) it is encrypted with the page and
-    works from disk; ``<`` is escaped so the data can never close its element.
+    works from disk; ``<`` is escaped so the data can never close its element. With
+    holes recorded, where each record's entry stands is kept for the quick rebuild.
     """
-    entries = []
+    entries = _search_entries(r)
+    file, shell = r._page("search/", "search.html", search_index=Markup(SEARCH_PLACEHOLDER))
+    marker = SEARCH_PLACEHOLDER.encode()
+    at = shell.find(marker)
+    if at < 0 or shell.find(marker, at + 1) >= 0:  # a theme that shows it otherwise
+        index = Markup("[" + ",".join(e.decode("utf-8") for e in entries) + "]")
+        file, data = r._page("search/", "search.html", search_index=index)
+        if r.holes is not None:
+            r.holes[file] = [(("search", path), -1, -1) for path in r.search_entries]
+        return file, data
+    data = b"".join((shell[:at], b"[", b",".join(entries), b"]", shell[at + len(marker):]))
+    if r.holes is not None:
+        holes: list[Hole] = []
+        position = at + 1  # after "["
+        for path, entry in zip(r.search_entries, entries, strict=True):
+            holes.append((("search", path), position, position + len(entry)))
+            position += len(entry) + 1  # and ","
+        r.holes[file] = holes
+    return file, data
+
+
+def _search_entries(r: SiteRenderer) -> list[bytes]:
+    """Every record's search entry, encoded; with holes recorded, what the quick rebuild
+    needs to make one again is kept in `r.search_entries`."""
+    parts: list[tuple[str, str, dict[str, str], str, str]] = []
     for cid, c in r.journal.contacts.items():
         company = r.views.company_link(c.company)
-        entries.append({
+        parts.append((c.path, "contact", {
             "t": c.name, "u": r.urls.contact(cid), "k": "contact",
             "s": " · ".join(x for x in (c.role, company.text if company else None) if x),
-            "x": " ".join(x for x in (c.name, company.text if company else "", c.role or "",
-                                      c.field or "", " ".join(c.tags),
-                                      c.search_text) if x),
-        })
+        }, " ".join(x for x in (c.name, company.text if company else "", c.role or "",
+                                c.field or "", " ".join(c.tags)) if x), c.search_text))
     for mid, m in r.journal.meetings.items():
-        entries.append({
+        parts.append((m.path, "meeting", {
             "t": f"Meeting with {r.views.with_names(m)}", "u": r.urls.meeting(mid),
             "k": "meeting", "s": short_date(m.date),
-            "x": " ".join((r.views.with_names(m), " ".join(m.goals),
-                           " ".join(m.referrals), m.search_text)),
-        })
+        }, " ".join((r.views.with_names(m), " ".join(m.goals), " ".join(m.referrals))),
+            m.search_text))
     for coid, co in r.journal.companies.items():
-        entries.append({
-            "t": co.name, "u": r.urls.company(coid), "k": "company",
-            "s": co.field or "",
-            "x": " ".join((co.name, co.field or "", " ".join(co.tags),
-                           co.search_text)),
-        })
-    data = json.dumps(entries, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return Markup(data.replace("<", "\\u003c"))
+        parts.append((co.path, "company", {
+            "t": co.name, "u": r.urls.company(coid), "k": "company", "s": co.field or "",
+        }, " ".join((co.name, co.field or "", " ".join(co.tags))), co.search_text))
+    if r.holes is not None:
+        r.search_entries = {path: (kind, fields, prefix) for path, kind, fields, prefix, _ in parts}
+    return [search_entry(kind, fields, prefix, text).encode("utf-8")
+            for _, kind, fields, prefix, text in parts]
+
+
+def search_entry(kind: str, fields: dict[str, str], prefix: str, text: str) -> str:
+    """One record's search entry as it stands in the search page: its `fields`, and the
+    words searched, the `prefix` (names, roles, tags…) followed by the note's `text`."""
+    words = " ".join(x for x in (prefix, text) if x) if kind == "contact" else f"{prefix} {text}"
+    data = json.dumps({**fields, "x": words}, ensure_ascii=False, separators=(",", ":"),
+                      sort_keys=True)
+    return data.replace("<", "\\u003c")
 
 
 def _tree_events(roots: list[str], forest: Any) -> list[tuple[str, str]]:

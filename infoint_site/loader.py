@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import NotAJournal
@@ -29,6 +29,8 @@ class SourceFile:
     path: str
     """Relative to the journal root, with forward slashes."""
     data: bytes
+    stamp: tuple[int, ...] = field(default=(), compare=False)
+    """(inode, size, mtime_ns, ctime_ns) just before it was read; () if unknown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +52,14 @@ def _reason(exc: OSError) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _skip(name: str) -> bool:
+def skipped(name: str) -> bool:
     """Editor droppings and hidden files are not notes."""
     return name.startswith((".", "~", "#")) or name.endswith(("~", ".swp", ".tmp"))
 
 
 def _read_file(root: Path, real_root: str, full: Path, rel: str,
-               problems: list[Problem]) -> bytes | None:
+               problems: list[Problem]) -> tuple[bytes, tuple[int, ...]] | None:
+    """The file's bytes and its stamp (see `SourceFile`), or None with the problem."""
     try:
         if full.is_symlink():
             target = os.path.realpath(full)
@@ -76,7 +79,8 @@ def _read_file(root: Path, real_root: str, full: Path, rel: str,
             problems.append(error(rel, 1, 1, "E102", too_large(info.st_size)))
             return None
         with open(full, "rb") as handle:
-            return handle.read(MAX_FILE_BYTES + 1)
+            return (handle.read(MAX_FILE_BYTES + 1),
+                    (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
     except PermissionError:
         problems.append(error(rel, 1, 1, "E111", "cannot be read: permission denied"))
     except FileNotFoundError:
@@ -106,7 +110,7 @@ def _walk(root: Path, real_root: str, kind: str, problems: list[Problem]) -> lis
             problems.append(error(rel, 1, 1, "E111", f"folder cannot be read: {_reason(exc)}"))
             continue
         for entry in entries:
-            if _skip(entry.name):
+            if skipped(entry.name):
                 continue
             full = Path(entry.path)
             rel = full.relative_to(root).as_posix()
@@ -128,9 +132,9 @@ def _walk(root: Path, real_root: str, kind: str, problems: list[Problem]) -> lis
                 continue
             if not entry.name.endswith(".md"):
                 continue
-            data = _read_file(root, real_root, full, rel, problems)
-            if data is not None:
-                files.append(SourceFile(kind, rel, data))
+            read = _read_file(root, real_root, full, rel, problems)
+            if read is not None:
+                files.append(SourceFile(kind, rel, *read))
     return files
 
 
@@ -149,8 +153,8 @@ def read_sources(root: Path) -> Sources:
     problems: list[Problem] = []
     settings: bytes | None = None
     if settings_path.is_file():
-        settings = _read_file(root, os.path.realpath(root), settings_path, SETTINGS_FILE,
-                              problems)
+        read = _read_file(root, os.path.realpath(root), settings_path, SETTINGS_FILE, problems)
+        settings = read[0] if read is not None else None
     real_root = os.path.realpath(root)
     files: list[SourceFile] = []
     for kind in KINDS:
@@ -177,7 +181,7 @@ def update_sources(sources: Sources, changed: Iterable[str]) -> Sources | None:
         parts = rel.split("/")
         if len(parts) != 3 or parts[0] != "content" or parts[1] not in KINDS:
             return None
-        if _skip(parts[2]):
+        if skipped(parts[2]):
             continue  # an editor's dropping: read_sources skips it too
         full = sources.root / rel
         if full.is_dir() or any(p.startswith(rel + "/") for p in files):
@@ -188,12 +192,12 @@ def update_sources(sources: Sources, changed: Iterable[str]) -> Sources | None:
             files.pop(rel, None)
             continue
         problems: list[Problem] = []
-        data = _read_file(sources.root, real_root, full, rel, problems)
+        read = _read_file(sources.root, real_root, full, rel, problems)
         if problems:
             return None
-        if data is None:
+        if read is None:
             files.pop(rel, None)
         else:
-            files[rel] = SourceFile(parts[1], rel, data)
+            files[rel] = SourceFile(parts[1], rel, *read)
     ordered = tuple(files[p] for p in sorted(files))
     return Sources(sources.root, sources.settings, ordered, (), sources.themes)

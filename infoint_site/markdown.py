@@ -157,3 +157,17 @@ class Markdown:
     def _sections_fast(self, text: str, env: RenderEnv,
                        headings: set[int]) -> tuple[str, dict[int, str]] | None:
         return self.fast.sections(text, env, headings)
+
+
+def render_note(markdown: Markdown, path: str, text: str, first_line: int, kind: str,
+                link_for: Callable[[str, str], str | None],
+                sections: frozenset[int] = frozenset(),
+                ) -> tuple[str, list[Problem], dict[int, str]]:
+    """Markdown from the file at `path` as HTML, with its warnings and the HTML under
+    the headings on the lines in `sections` (0-based, of `text`)."""
+    page = RenderEnv(path, first_line, kind, link_for)
+    if sections:
+        html, parts = markdown.render_sections(text, page, set(sections))
+    else:
+        html, parts = markdown.render(text, page), {}
+    return html, page.problems, parts

@@ -39,6 +39,7 @@ def _render_batch(jobs: list[tuple[str, str]]) -> tuple[Any, ...]:
     store = renderer.memo.store
     return (
         pages,
+        _holes_of(renderer, pages),
         renderer.problems[problems:],
         {k: v for k, v in renderer.sections.items() if k not in sections},
         {k: v for k, v in renderer.memo.fingerprints.items() if k not in fingerprints},
@@ -76,7 +77,9 @@ class WorkerPages:
 
     def __iter__(self) -> Iterator[tuple[str, bytes | None]]:
         renderer = self.renderer
-        for pages, problems, sections, fingerprints, markdown, rendered in self.results:
+        for pages, holes, problems, sections, fingerprints, markdown, rendered in self.results:
+            if renderer.holes is not None:
+                renderer.holes.update(holes)
             renderer.problems.extend(problems)
             renderer.sections.update(sections)
             renderer.memo.fingerprints.update(fingerprints)
@@ -123,12 +126,19 @@ def parse_in_workers(files: list[SourceFile],
         _FILES = []
 
 
-def _render_summary(half: int) -> tuple[list[tuple[str, bytes]], list[Problem]]:
+def _holes_of(renderer: SiteRenderer, pages: list[tuple[str, bytes | None]]) -> dict[str, Any]:
+    """Where notes stand in the pages a worker rendered, when recorded (see `quick`)."""
+    if renderer.holes is None:
+        return {}
+    return {path: renderer.holes[path] for path, _ in pages if path in renderer.holes}
+
+
+def _render_summary(half: int) -> tuple[Any, ...]:
     renderer = _WORKER
     assert renderer is not None
     start = len(renderer.problems)
     pages = list(renderer.summary_pages(half))
-    return pages, renderer.problems[start:]
+    return pages, renderer.problems[start:], _holes_of(renderer, pages), renderer.search_entries
 
 
 class Summaries:
@@ -138,8 +148,11 @@ class Summaries:
         self.renderer, self.pool, self.result = renderer, pool, result
 
     def get(self) -> list[tuple[str, bytes]]:
-        pages, problems = self.result.get()
+        pages, problems, holes, search_entries = self.result.get()
         self.renderer.problems.extend(problems)
+        if self.renderer.holes is not None:
+            self.renderer.holes.update(holes)
+            self.renderer.search_entries.update(search_entries)
         return pages
 
     def close(self) -> None:

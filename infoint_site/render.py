@@ -9,12 +9,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
-
-from markupsafe import Markup
 
 from . import listings, parallel
 from .affected import Page, PageInputs, affected_pages, page_inputs
@@ -23,9 +21,10 @@ from .cache import digest
 from .encrypt import Sealer, SiteKey
 from .headers import headers_file
 from .listings import DASHBOARD_OVERDUE, FOLLOW_UPS_DONE
-from .markdown import Markdown, RenderEnv
+from .markdown import Markdown, render_note
 from .problems import Problem
 from .questions import group_title, question_bank
+from .quick import Hole, HoleKey, locate_holes
 from .records import Meeting
 from .render_memo import RenderMemo, freeze, link_state
 from .theme import Theme
@@ -100,6 +99,12 @@ class SiteRenderer:
         self.sections: dict[tuple[str, int], str] = {}
         """(meeting file, line of a `## Q:` heading) → the answer's HTML."""
         self._page_sections: dict[tuple[str, int], str] = {}
+        self.holes: dict[str, list[Hole]] | None = None
+        """When a dict (set by `build`): site file → where each note's HTML stands in it,
+        for every page rendered, for the quick rebuild (see `quick`)."""
+        self.search_entries: dict[str, tuple[str, dict[str, str], str]] = {}
+        """With `holes` recorded: record path → its search entry's kind, fields but the
+        text, and the text's prefix (see `listings.search_entry`)."""
         self.kept_listings: frozenset[str] = frozenset()
         """Listings (and the calendar) the last build made that this one keeps as they
         are (None in `stream`): set when only notes' bodies changed since, as none of
@@ -144,14 +149,10 @@ class SiteRenderer:
                           link_state(text, kind, link_for)) if store is not None else None
             cached = store.get_markdown(stored_key) if store is not None else None
             if _stale(cached, sections, need_html):
-                page = RenderEnv(path, first_line, kind, link_for)
-                if sections:
-                    html, parts = self.markdown.render_sections(text, page, set(sections))
-                else:
-                    html, parts = self.markdown.render(text, page), {}
-                cached = (html, page.problems, parts)
+                cached = render_note(self.markdown, path, text, first_line, kind, link_for,
+                                     sections)
                 if store is not None:
-                    store.put_markdown(stored_key, (None, page.problems, parts))
+                    store.put_markdown(stored_key, (None, cached[1], cached[2]))
             self.memo.markdown[key] = cached
         assert cached is not None
         if report:
@@ -173,7 +174,7 @@ class SiteRenderer:
 
         return link_for
 
-    def _record_page(self, url: str, template: str,
+    def _record_page(self, url: str, template: str, holes: Sequence[tuple[HoleKey, str]] = (),
                      **context: Any) -> tuple[str, bytes | None]:
         """A page of one record: rendered only if its own context changed since the last
         build in this process, or since the build of the site being replaced (then the
@@ -192,20 +193,25 @@ class SiteRenderer:
             if (old is not None and old[0] == fingerprint and self.memo.reusable is not None
                     and self.memo.reusable(file, old[1], old[2])):
                 return file, None
-        path, data = self._page(url, template, **context)
+        path, data = self._page(url, template, holes=holes, **context)
         if self.memo.keep:
             self.memo.pages[url] = (frozen, data)
         return path, data
 
     def _page(self, url: str, template: str, base: str | None = None,
-              **context: Any) -> tuple[str, bytes]:
+              holes: Sequence[tuple[HoleKey, str]] = (), **context: Any) -> tuple[str, bytes]:
+        """Render one page; with `holes` recorded (see `quick`), where in its bytes each
+        of the given notes' HTML stands."""
         self.memo.rendered += 1
         base = Urls.base_for(url) if base is None else base
         section = next((s for s, _ in reversed(SECTIONS) if s and url.startswith(s)), "")
         html = self.env.get_template(template).render(
             base=base, section=section, **self._globals(), **context
         )
-        return Urls.file_for(url), html.encode("utf-8")
+        file, data = Urls.file_for(url), html.encode("utf-8")
+        if self.holes is not None:
+            self.holes[file] = locate_holes(data, holes)
+        return file, data
 
     def _globals(self) -> dict[str, Any]:
         return {
@@ -250,7 +256,7 @@ class SiteRenderer:
             yield (path, None) if path in self.kept_listings else make()
 
     def search_page(self) -> tuple[str, bytes]:
-        return self._page("search/", "search.html", search_index=self.search_index())
+        return listings.search_page(self)
 
     def not_found_page(self) -> tuple[str, bytes]:
         # Served for any missing path, so its links start at the site root.
@@ -388,8 +394,9 @@ class SiteRenderer:
     def contact_page(self, cid: str) -> tuple[str, bytes | None]:
         analysis, contact = self.analysis, self.journal.contacts[cid]
         url = self.urls.contact(cid)
+        notes = self.body_html(contact, "contacts", Urls.base_for(url))
         return self._record_page(
-            url, "contact.html", contact=contact,
+            url, "contact.html", holes=[(("body", contact.path), notes)], contact=contact,
             status=analysis.contact_status[cid],
             chain=[self.views.contact_link(c) for c in analysis.forest.chains[cid]],
             referred=[self.views.contact_link(c) for c in analysis.forest.referred[cid]],
@@ -398,8 +405,7 @@ class SiteRenderer:
                        for p in dict.fromkeys(self._suggested.get(cid, ()))],
             meetings=[self.meeting_row(m) for m in analysis.meetings_of.get(cid, ())],
             follow_ups=self.views.follow_ups(self.inputs.follow_ups.get(("contact", cid), [])),
-            company=self.views.company_link(contact.company),
-            notes=self.body_html(contact, "contacts", Urls.base_for(url)),
+            company=self.views.company_link(contact.company), notes=notes,
         )
 
     def meetings_index(self) -> tuple[str, bytes]:
@@ -418,16 +424,21 @@ class SiteRenderer:
         url = self.urls.meeting(mid)
         base = Urls.base_for(url)
         status = self.analysis.meeting_status[mid]
+        notes = self.markdown_html(
+            meeting.path, meeting.body, meeting.body_line, "meetings", base,
+            sections=frozenset(a.line - meeting.body_line for a in meeting.answers))
+        prep = self.prep_sheet(meeting, base, self._bank) if status == "scheduled" else None
+        holes = [(("body", meeting.path), notes)]
+        if prep is not None:
+            holes += [(("body", r.path), html) for r, html in (*prep["research"],
+                                                                *prep["companies"])]
         return self._record_page(
-            url, "meeting.html", meeting=meeting, status=status,
+            url, "meeting.html", holes=holes, meeting=meeting, status=status,
             with_names=self.views.with_names(meeting),
             contacts=[self.views.contact_link(c) for c in meeting.contacts],
             referrals=[self.views.person_link(p) for p in meeting.referrals],
             follow_ups=self.views.follow_ups(self.inputs.follow_ups.get(("meeting", mid), [])),
-            notes=self.markdown_html(
-                meeting.path, meeting.body, meeting.body_line, "meetings", base,
-                sections=frozenset(a.line - meeting.body_line for a in meeting.answers)),
-            prep=self.prep_sheet(meeting, base, self._bank) if status == "scheduled" else None,
+            notes=notes, prep=prep,
         )
 
     def companies_index(self) -> tuple[str, bytes]:
@@ -436,9 +447,10 @@ class SiteRenderer:
     def company_page(self, coid: str) -> tuple[str, bytes | None]:
         url = self.urls.company(coid)
         company = self.journal.companies[coid]
-        return self._record_page(url, "company.html", company=company,
-                                 people=self._people.get(coid, []),
-                                 notes=self.body_html(company, "companies", Urls.base_for(url)))
+        notes = self.body_html(company, "companies", Urls.base_for(url))
+        return self._record_page(url, "company.html", holes=[(("body", company.path), notes)],
+                                 company=company, people=self._people.get(coid, []),
+                                 notes=notes)
 
     # -- parts -------------------------------------------------------------------
 
@@ -486,9 +498,6 @@ class SiteRenderer:
 
     def pipeline_chart(self) -> Any:
         return listings.pipeline_chart(self)
-
-    def search_index(self) -> Markup:
-        return listings.search_index(self)
 
     def stream(self, workers: int = 1) -> Iterator[tuple[str, bytes | None]]:
         """Every file of the site, as it is rendered (None: keep the current site's file).

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from .errors import InfointError
+
+if TYPE_CHECKING:
+    import jinja2
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -65,6 +67,8 @@ class Theme:
 
     def environment(self) -> jinja2.Environment:
         """A Jinja2 environment that autoescapes everything and fails on undefined names."""
+        import jinja2
+
         return jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.template_dirs),
             autoescape=True,

@@ -7,6 +7,12 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+MARKER = ".infoint-site"
+"""The file in each built site that lists the site's own files (see `writer`)."""
+QUICK_SUFFIX = ".quick-tmp"
+"""Ends the name of a page being replaced by a quick rebuild (see `quick`): one left by
+an interrupted rebuild is the site's own, and the next full build removes it."""
+
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("", "Dashboard"),
     ("follow-ups/", "Follow-ups"),

@@ -22,9 +22,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from .errors import InfointError
-
-MARKER = ".infoint-site"
-"""The file in every built site that lists the files infoint-site wrote there."""
+from .urls import MARKER, QUICK_SUFFIX
 
 
 class UnsafeOutput(InfointError):
@@ -82,7 +80,8 @@ def check_output(root: Path, out: Path) -> None:
     if owned is None:
         raise UnsafeOutput(f"refusing to build into {out}: it holds files infoint-site did not"
                            " write (no .infoint-site marker); empty it or choose another folder")
-    foreign = sorted(present - owned)
+    foreign = sorted(p for p in present - owned  # not a quick rebuild's leftover
+                     if not (p.rsplit("/", 1)[-1].startswith(".") and p.endswith(QUICK_SUFFIX)))
     if foreign:
         shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
         raise UnsafeOutput(f"refusing to build into {out}: it holds files infoint-site did not"

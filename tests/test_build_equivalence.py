@@ -63,7 +63,7 @@ def test_cached_builds_equal_fresh_ones_after_every_edit(journal: Path, tmp_path
     ]
     for n, edit in enumerate(edits, 1):
         edit()
-        warm = build_site(journal, TODAY, out, workers=2)
+        warm = build_site(journal, TODAY, out, workers=2, quick=False)
         assert warm.loaded.errors == 0
         assert files_of(out) == files_of(_fresh(journal, tmp_path, f"fresh{n}")), n
     assert first.pages > 40
@@ -93,7 +93,7 @@ def test_a_foreign_or_damaged_cache_is_discarded_unread(journal: Path, tmp_path:
     assert BuildCache.load(journal).status.startswith("discarded: not signed")
     cache_file.write_bytes(b"garbage")
     assert BuildCache.load(journal).status == "discarded: not a cache of this program"
-    result = build_site(journal, TODAY, tmp_path / "site", workers=1)
+    result = build_site(journal, TODAY, tmp_path / "site", workers=1, quick=False)
     assert files_of(tmp_path / "site") == files_of(tmp_path / "other")
     assert result.loaded.errors == 0
 

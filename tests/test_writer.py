@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from infoint_site import writer
+from infoint_site import quick, writer
 from infoint_site.cli import main
 from infoint_site.writer import MARKER, UnsafeOutput, check_output, write_site
 
@@ -90,6 +90,19 @@ def snapshot(folder: Path) -> Snapshot:
 
 def temp_folders(parent: Path) -> list[str]:
     return sorted(p.name for p in parent.iterdir() if p.name.endswith(".infoint-tmp"))
+
+
+@pytest.fixture(autouse=True)
+def full_builds(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the writer: the quick rebuild (which writes no new site) is
+    kept out of the way, except where both must refuse or clean up the same."""
+    if request.node.name not in QUICK_TOO:
+        monkeypatch.setattr(quick, "quick_build", lambda *args: None)
+
+
+QUICK_TOO = {"test_refuses_a_site_folder_where_the_user_added_a_file",
+             "test_leftovers_of_a_killed_build_are_cleaned",
+             "test_refuses_a_folder_with_files_it_did_not_write"}
 
 
 @pytest.fixture

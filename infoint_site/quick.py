@@ -1,0 +1,654 @@
+"""The quick rebuild: after saves that changed only notes' text, splice the new HTML
+into the last build's pages instead of building the whole site again.
+
+Nothing the journal computes reads a note's text (see `body_edit`). So when every
+changed file kept its front matter byte for byte, and what its text decides besides
+its HTML is the same (an Evaluation heading, whether it has any text, its ``## Q:``
+headings, links that all resolve, no warnings), every file of the site stays as it was
+but where that note's HTML stands: its own page, the preparation sheets quoting it, its
+search entry and its answers on the question pages.
+
+A full build records where those stand (the *holes*: byte ranges in each file) and
+what it read (each file's inode, size, times, digest and front matter digest) in a
+signed file of the cache folder, ``quick.state``. `quick_build` checks all of it
+against the disk: the same program, packages, theme, settings, day and output folder
+(the very folder the build swapped in), the same content files, every page it would
+touch still the file the build wrote. Any doubt and it returns None: the full build
+runs, as it always may. Nothing is written until every new page is ready; the pages
+then replace the old ones one rename each.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gc
+import hashlib
+import hmac
+import os
+import pickle
+import stat
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .cache import CACHE_DIR, cache_folder, digest, signing_key
+from .urls import MARKER, QUICK_SUFFIX
+
+if TYPE_CHECKING:
+    from .pipeline import Loaded
+    from .privacy import PrivacyReport
+    from .problems import Problem
+    from .records import Record
+
+HoleKey = tuple[Any, ...]
+"""What stands in a hole: ("body", note path), ("answer", meeting path, heading line)
+or ("search", note path)."""
+Hole = tuple[HoleKey, int, int]
+"""A hole: what stands in it, and its byte range in the file; -1, -1 when the build
+could not tell where it stands (then a note it shows is never spliced)."""
+Stamp = tuple[int, ...]
+"""(inode, size, mtime_ns[, ctime_ns]) of a file: it changed if any of them did."""
+
+STATE_FILE = "quick.state"
+MAGIC = b"INFOINT-QUICK-1\n"
+RACY_NS = 2_000_000_000
+"""Content files modified this close to the time they were read are read again every
+time: a save in the same clock tick as the read would keep the stamp it had."""
+KINDS = {"contacts": "contact", "meetings": "meeting", "companies": "company"}
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """What a build did: `loaded` is None after a quick rebuild (no journal was loaded)."""
+
+    out: Path
+    pages: int
+    files: int
+    bytes: int
+    seconds: float
+    problems: list[Problem]
+    loaded: Loaded | None
+    privacy: PrivacyReport
+    spliced: int | None = None
+    """After a quick rebuild: how many files the new notes were spliced into."""
+
+
+# -- what a full build records -------------------------------------------------------
+
+
+def locate_holes(page: bytes, parts: Sequence[tuple[HoleKey, str]]) -> list[Hole]:
+    """Where each part (a note's HTML, as given to the template) stands in `page`: only
+    where it stands once and is not empty can it be told apart."""
+    holes: list[Hole] = []
+    for key, html in parts:
+        part = html.encode("utf-8")
+        at = page.find(part) if part else -1
+        if at < 0 or page.find(part, at + 1) >= 0:
+            holes.append((key, -1, -1))
+        else:
+            holes.append((key, at, at + len(part)))
+    return holes
+
+
+def note_facts(record: Record) -> bytes:
+    """What a note's text decides besides its HTML: the same facts, the same site. (The
+    lines of its answers are not among them: they only tell the answers apart.)"""
+    questions = tuple(a.question for a in getattr(record, "answers", ()))
+    return digest(repr((getattr(record, "evaluated", None), bool(record.body.strip()),
+                        record.body_line, questions)))
+
+
+def answer_lines(record: Record) -> tuple[int, ...]:
+    return tuple(a.line for a in getattr(record, "answers", ()))
+
+
+def front_digest(data: bytes, body_line: int) -> bytes:
+    """The digest of a file's bytes before its body (front matter and fences)."""
+    end = 0
+    try:
+        for _ in range(body_line - 1):
+            end = data.index(b"\n", end) + 1
+    except ValueError:
+        end = len(data)
+    return digest(data[:end])
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What a full build hands over to be kept for the quick rebuild."""
+
+    sources: dict[str, tuple[str, Stamp, bytes, bytes, bytes, tuple[int, ...]]]
+    """Content file → (kind, stamp when read, digest, front matter digest, facts, lines
+    of its answers)."""
+    settings: bytes | None
+    """The digest of infoint.yaml's bytes."""
+    themes: tuple[str, ...]
+    timezone: str
+    output: str
+    today: date
+    started_ns: int
+
+
+def record_sources(files: Iterable[Any], records: dict[str, Record], settings: bytes | None,
+                   themes: tuple[str, ...], timezone: str, output: str, today: date,
+                   started_ns: int) -> Recorded | None:
+    """The content files as read (`SourceFile`s, with their records by path); None when
+    one of them is not a note the quick rebuild can take (no record, a subfolder)."""
+    sources = {}
+    for source in files:
+        record = records.get(source.path)
+        if record is None or source.path.count("/") != 2 or not source.stamp:
+            return None
+        sources[source.path] = (source.kind, source.stamp, digest(source.data),
+                                front_digest(source.data, record.body_line), note_facts(record),
+                                answer_lines(record))
+    return Recorded(sources, digest(settings) if settings is not None else None, themes,
+                    timezone, output, today, started_ns)
+
+
+def save_state(root: Path, out: Path, recorded: Recorded, holes: dict[str, list[Hole]],
+               search: dict[str, tuple[str, dict[str, str], str]], problems: list[Problem],
+               privacy: PrivacyReport, pages: int, site: list[str]) -> None:
+    """Keep what the build of `out` read, the stamp of every file of the `site` it
+    wrote, and where its notes stand (after the swap)."""
+    try:
+        folder = os.stat(out)
+        marker = _site_stamp(out / MARKER)
+        stamps = {file: _site_stamp(out / file) for file in site}
+    except OSError:
+        return forget(root)
+    # One string per note path, however often it appears: a smaller file, read faster.
+    same = {path: path for path in recorded.sources}
+    holes = {file: [((key[0], same.get(key[1], key[1]), *key[2:]), start, end)
+                    for key, start, end in found] for file, found in holes.items()}
+    state = {
+        "environment": environment_key(), "out": str(out.absolute()),
+        "folder": _folder_stamp(folder, marker), "folders": _folders(out),
+        "recorded": recorded,
+        "holes": holes, "stamps": stamps, "problems": problems, "privacy": privacy,
+        "search": {same.get(path, path): len(prefix) for path, (_, _, prefix) in search.items()},
+        "pages": pages, "files": len(site) + 1,
+    }
+    _write(root, state)
+
+
+def carried_holes(previous: dict[str, Any] | None, out: Path,
+                  file: str) -> list[Hole] | None:
+    """The holes of a page the last build made and this one kept (linked as it was), if
+    the last state knew them and it is still that very file."""
+    if previous is None or previous["out"] != str(out.absolute()):
+        return None
+    kept = previous["holes"].get(file)
+    if kept is None:
+        return None
+    try:
+        return kept if _site_stamp(out / file) == previous["stamps"][file] else None
+    except OSError:
+        return None
+
+
+def forget(root: Path) -> None:
+    """Remove the state: the site no longer is what it describes."""
+    with contextlib.suppress(OSError):
+        (root / CACHE_DIR / STATE_FILE).unlink()
+
+
+# -- the quick rebuild ----------------------------------------------------------------
+
+
+def quick_build(root: Path, today: date | None, out: Path | None,
+                strict: bool) -> BuildResult | None:
+    """Rebuild by splicing the notes changed since the last build into its pages; None
+    when that cannot be shown to give the very bytes a full build would."""
+    started = time.perf_counter()
+    state = load_state(root)
+    if state is None:
+        return None
+    recorded: Recorded = state["recorded"]
+    target = (out if out is not None else root / recorded.output).absolute()
+    if (str(target) != state["out"] or (strict and state["problems"])
+            or not _same_inputs(root, target, state, today)):
+        return None
+    if not _site_unchanged(target, state["stamps"]):
+        return None  # a page replaced or edited since: the full build makes it again
+    scanned_ns = time.time_ns()
+    scanned = _scan(root)
+    if scanned is None or scanned.keys() != recorded.sources.keys():
+        return None
+    sources = dict(recorded.sources)
+    changed: list[tuple[str, str, bytes]] = []
+    racy, read = recorded.started_ns - RACY_NS, False
+    for path, stamp in scanned.items():
+        kind, old_stamp, old_digest, *rest = sources[path]
+        if stamp == old_stamp and stamp[2] < racy:
+            continue
+        read = True
+        try:
+            with open(root / path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return None
+        sources[path] = (kind, stamp, digest(data), *rest)
+        if sources[path][2] != old_digest:
+            changed.append((path, kind, data))
+    spliced: dict[str, bytes] = {}
+    holes = state["holes"]
+    if changed:
+        edits = _edits(target, changed, sources, state)
+        if edits is None:
+            return None
+        replaced = _splice(edits.pages, edits.edits, holes, edits.renamed)
+        if replaced is None:
+            return None
+        spliced, holes = replaced
+        for path, lines in edits.lines.items():
+            sources[path] = (*sources[path][:5], lines)
+    new_state = {**state, "holes": holes,
+                 "recorded": _replace_sources(recorded, sources, scanned_ns)}
+    if spliced and not _publish(root, target, spliced, new_state):
+        return None
+    if read and not spliced:  # new stamps, or files no longer too fresh to trust
+        _write(root, new_state)
+    return BuildResult(target, state["pages"], state["files"],
+                       sum(len(d) for d in spliced.values()), time.perf_counter() - started,
+                       state["problems"], None, state["privacy"], spliced=len(spliced))
+
+
+def _same_inputs(root: Path, target: Path, state: dict[str, Any], today: date | None) -> bool:
+    """The same program and theme, settings, themes, day and output folder."""
+    from .clock import today_in
+    from .settings import SETTINGS_FILE
+
+    recorded: Recorded = state["recorded"]
+    try:
+        if (_folder_stamp(os.stat(target), _site_stamp(target / MARKER)) != state["folder"]
+                or _folders(target) != state["folders"]):
+            return False
+        leftover = f".{target.name}."
+        if any(n.startswith(leftover) and n.endswith(".infoint-tmp")
+               for n in os.listdir(target.parent)):
+            return False  # a killed build's: the full build cleans up
+    except OSError:
+        return False
+    try:
+        settings: bytes | None = (root / SETTINGS_FILE).read_bytes()
+    except FileNotFoundError:
+        settings = None
+    except OSError:
+        return False
+    if (digest(settings) if settings is not None else None) != recorded.settings:
+        return False
+    themes_dir = root / "themes"
+    themes = tuple(sorted(p.name for p in themes_dir.iterdir() if p.is_dir())) \
+        if themes_dir.is_dir() else ()
+    if themes != recorded.themes:
+        return False
+    day = today if today is not None else today_in(recorded.timezone)
+    return day == recorded.today and state["environment"] == environment_key()
+
+
+def _scan(root: Path) -> dict[str, Stamp] | None:
+    """Every content file's stamp, as the loader would find them; None when the journal
+    has anything the loader would look into (a folder, a symlink, a special file)."""
+    from .frontmatter import MAX_FILE_BYTES
+    from .loader import skipped
+
+    found: dict[str, Stamp] = {}
+    for kind in KINDS:
+        try:
+            entries = os.scandir(root / "content" / kind)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return None
+        with entries:
+            for entry in entries:
+                if skipped(entry.name):
+                    continue
+                info = entry.stat(follow_symlinks=False)
+                if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+                    return None  # a folder, a symlink, something else: the loader decides
+                if entry.name.endswith(".md"):
+                    found[f"content/{kind}/{entry.name}"] = (
+                        info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    return found
+
+
+def _edits(target: Path, changed: list[tuple[str, str, bytes]],
+           sources: dict[str, tuple[Any, ...]],
+           state: dict[str, Any]) -> _NoteEdits | None:
+    """The new bytes of every hole the `changed` notes stand in, by file; None when a
+    change is more than a note's text (or anything about it is in doubt)."""
+    edits = _NoteEdits(target, sources, state, {path for path, _, _ in changed})
+    if all(edits.note(path, kind, data) for path, kind, data in changed):
+        return edits
+    return None
+
+
+class _NoteEdits:
+    """The holes of the last build's site, and the new bytes for those of changed notes."""
+
+    def __init__(self, target: Path, sources: dict[str, tuple[Any, ...]],
+                 state: dict[str, Any], changed: set[str]) -> None:
+        from .markdown import Markdown
+        from .urls import Urls
+
+        self.target, self.sources, self.state = target, sources, state
+        urls = Urls()
+        self.url_of = {"contacts": urls.contact, "meetings": urls.meeting,
+                       "companies": urls.company}
+        self.where: dict[HoleKey, list[tuple[str, int, int]]] = {}
+        for file, holes in state["holes"].items():
+            for key, start, end in holes:
+                if key[1] in changed:
+                    self.where.setdefault(key, []).append((file, start, end))
+        self.with_problems = {p.path for p in state["problems"]}
+        self.markdown = Markdown()
+        self.edits: dict[str, list[tuple[int, int, bytes]]] = {}
+        self.renamed: dict[HoleKey, HoleKey] = {}
+        """Answers whose heading moved to another line: old key → new key."""
+        self.lines: dict[str, tuple[int, ...]] = {}
+        """Changed notes → the lines of their answers' headings now."""
+        self.pages: dict[str, bytes] = {}
+        """The files of the site read so far, each checked to be the one the build wrote."""
+
+    @functools.cached_property
+    def ids(self) -> dict[str, set[str]]:
+        from .parse import record_id
+
+        ids: dict[str, set[str]] = {kind: set() for kind in KINDS}
+        for path, entry in self.sources.items():
+            ids[entry[0]].add(record_id(path))
+        return ids
+
+    def page(self, file: str) -> bytes | None:
+        """The site's `file` as the last build (or quick rebuild) wrote it, else None."""
+        if file not in self.pages:
+            path = self.target / file
+            try:
+                if _site_stamp(path) != self.state["stamps"].get(file):
+                    return None
+                self.pages[file] = path.read_bytes()
+            except OSError:
+                return None
+        return self.pages[file]
+
+    def link_for(self, base: str) -> Callable[[str, str], str | None]:
+        def find(kind: str, record_id: str) -> str | None:
+            return base + self.url_of[kind](record_id) if record_id in self.ids.get(kind, ()) \
+                else None
+        return find
+
+    def put(self, key: HoleKey, html_for: Callable[[str, bytes], str | None]) -> bool:
+        """New bytes for every hole `key` stands in: `html_for` the page's base and what
+        the hole holds now."""
+        for file, start, end in self.where.get(key, ()):
+            page = self.page(file) if start >= 0 else None
+            html = html_for("../" * file.removesuffix("index.html").count("/"),
+                            page[start:end]) if page is not None else None
+            if not html:
+                return False
+            self.edits.setdefault(file, []).append((start, end, html.encode("utf-8")))
+        return True
+
+    def note(self, path: str, kind: str, data: bytes) -> bool:
+        """Add the edits for one changed note; False if it changed more than its text."""
+        from .body import journal_link
+        from .parse import parse_file
+
+        _, _, _, front, facts, old_lines = self.state["recorded"].sources[path]
+        record, problems = parse_file(kind, path, data)
+        if (record is None or problems or path in self.with_problems
+                or note_facts(record) != facts or front_digest(data, record.body_line) != front):
+            return False
+        for link in record.links:
+            found = journal_link(link.target, kind) if not link.image else None
+            if found is not None and found[1] not in self.ids.get(found[0], ()):
+                return False  # a warning to report: the full build says it
+        answers = getattr(record, "answers", ())
+        lines = frozenset(a.line - record.body_line for a in answers)
+        sections: dict[int, str] = {}
+
+        def body(base: str, _old: bytes = b"") -> str | None:
+            html, problems, parts = self.render(record, record.body, record.body_line,
+                                                kind, base, lines)
+            sections.update(parts)
+            return None if problems else html
+
+        if not self.put(("body", path), body):
+            return False
+        if answers and not sections:
+            body("../../")  # as on the meeting's own page
+        self.lines[path] = answer_lines(record)
+        for answer, old_line in zip(answers, old_lines, strict=True):  # the same questions
+            if old_line != answer.line:
+                self.renamed[("answer", path, old_line)] = ("answer", path, answer.line)
+            section = sections.get(answer.line - record.body_line)
+
+            def answer_html(base: str, _old: bytes, text: str = answer.text,
+                            line: int = answer.line, section: str | None = section) -> str | None:
+                if section is not None and "](" not in text:
+                    return section
+                return self.render(record, text, line + 1, kind, base)[0]
+
+            if not self.put(("answer", path, old_line), answer_html):
+                return False
+        prefix = self.state["search"].get(path)
+        return prefix is not None and self.put(
+            ("search", path), lambda _base, old: _search_entry(KINDS[kind], old, prefix,
+                                                               record.search_text))
+
+    def render(self, record: Record, text: str, first_line: int, kind: str, base: str,
+               sections: frozenset[int] = frozenset(),
+               ) -> tuple[str, list[Problem], dict[int, str]]:
+        from .markdown import render_note
+
+        return render_note(self.markdown, record.path, text, first_line, kind,
+                           self.link_for(base), sections)
+
+
+def _search_entry(kind: str, old: bytes, prefix: int, text: str) -> str | None:
+    """A record's search entry with a new `text`, from the entry it replaces (its other
+    fields, and the first `prefix` characters of its words)."""
+    import json
+
+    from .listings import search_entry
+
+    try:
+        fields = json.loads(old)
+        words = fields.pop("x")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return search_entry(kind, fields, words[:prefix], text)
+
+
+def _splice(pages: dict[str, bytes], edits: dict[str, list[tuple[int, int, bytes]]],
+            holes: dict[str, list[Hole]], renamed: dict[HoleKey, HoleKey],
+            ) -> tuple[dict[str, bytes], dict[str, list[Hole]]] | None:
+    """Each edited file's new bytes (from its old ones in `pages`), and the holes moved
+    to where they now stand (answers under their headings' new lines: `renamed`)."""
+    spliced: dict[str, bytes] = {}
+    moved = dict(holes)
+    for file, changes in edits.items():
+        old = pages[file]
+        changes.sort()
+        pieces, at, shift, shifts = [], 0, 0, []
+        for start, end, data in changes:
+            if start < at:
+                return None  # overlapping holes: never made by a build, so in doubt
+            pieces += [old[at:start], data]
+            at = end
+            shift += len(data) - (end - start)
+            shifts.append((end, shift))
+        pieces.append(old[at:])
+        spliced[file] = b"".join(pieces)
+        moved[file] = [(renamed.get(key, key), _moved(start, shifts), _moved(end, shifts))
+                       for key, start, end in holes[file]]
+    return spliced, moved
+
+
+def _moved(offset: int, shifts: list[tuple[int, int]]) -> int:
+    """Where `offset` of the old file is in the new one (`shifts`: after each replaced
+    range's old end, how far everything behind it moved)."""
+    if offset < 0:
+        return offset
+    moved = 0
+    for end, shift in shifts:
+        if offset >= end:
+            moved = shift
+    return offset + moved
+
+
+def _publish(root: Path, target: Path, spliced: dict[str, bytes],
+             state: dict[str, Any]) -> bool:
+    """Write every new page beside the old one, then rename each over it; the state is
+    kept only once all are in place. False, with nothing changed, if a write fails."""
+    written: list[tuple[Path, Path]] = []
+    try:
+        for file, data in spliced.items():
+            path = target / file
+            temporary = path.with_name(f".{path.name}.{os.getpid()}{QUICK_SUFFIX}")
+            with open(temporary, "xb") as handle:
+                handle.write(data)
+            written.append((temporary, path))
+    except OSError:
+        for temporary, _ in written:
+            temporary.unlink(missing_ok=True)
+        return False
+    forget(root)
+    for done, (temporary, path) in enumerate(written):
+        try:
+            os.replace(temporary, path)
+        except OSError as exc:
+            from .writer import WriteFailed
+
+            for left, _ in written[done:]:
+                left.unlink(missing_ok=True)
+            raise WriteFailed(f"cannot write {path}: {exc.strerror}; build again") from exc
+    stamps = dict(state["stamps"])
+    for file in spliced:
+        stamps[file] = _site_stamp(target / file)
+    _write(root, {**state, "stamps": stamps, "folders": _folders(target)})
+    return True
+
+
+def _replace_sources(recorded: Recorded, sources: dict[str, Any], now_ns: int) -> Recorded:
+    import dataclasses
+
+    return dataclasses.replace(recorded, sources=sources, started_ns=now_ns)
+
+
+def _site_unchanged(target: Path, stamps: dict[str, Stamp]) -> bool:
+    """Every file of the site is still the one the last build (or quick rebuild) wrote."""
+    folder = f"{target}/"
+    try:
+        for file, stamp in stamps.items():
+            info = os.lstat(folder + file)
+            if (info.st_ino, info.st_size, info.st_mtime_ns) != stamp \
+                    or not stat.S_ISREG(info.st_mode):
+                return False
+    except OSError:
+        return False
+    return True
+
+
+def _folder_stamp(folder: os.stat_result, marker: Stamp) -> Stamp:
+    """The output folder as the build swapped it in: every full build writes a new marker."""
+    return (folder.st_dev, folder.st_ino, *marker)
+
+
+def _folders(target: Path) -> dict[str, int]:
+    """The times of the output folder and of the folders in it: a file added there (a
+    `.git`, a CV in `contacts/`) changes them, and the full build refuses such a site.
+    (Deeper, in a page's own folder, only the full build looks; the quick rebuild never
+    removes anything, so nothing is lost either way.)"""
+    folders = {"": os.stat(target).st_mtime_ns}
+    with os.scandir(target) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                folders[entry.name] = entry.stat(follow_symlinks=False).st_mtime_ns
+    return folders
+
+
+def _site_stamp(path: Path) -> Stamp:
+    """A page's stamp; not its ctime, which links to it (the spare site) change."""
+    info = os.lstat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(f"{path} is not a file")
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+# -- the state file -------------------------------------------------------------------
+
+
+def environment_key() -> bytes:
+    """This program, its packages and the default theme: a state from any other is void."""
+    from .theme import default_theme_dir
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(sys.version.encode())
+    here = os.getcwd()
+    for entry in sys.path:  # the installed packages, by their names and versions
+        if not entry or os.path.abspath(entry) == here:
+            continue  # how it was started (`python -m` or a script) is not what runs
+        try:
+            names = sorted(n for n in os.listdir(entry) if n.endswith((".dist-info",
+                                                                       ".egg-info")))
+        except OSError:
+            continue
+        h.update(repr(names).encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.glob("*.py")):
+        h.update(path.read_bytes())
+    theme = default_theme_dir()
+    for path in sorted(theme.rglob("*")):
+        if path.is_file():
+            h.update(path.relative_to(theme).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.digest()
+
+
+def load_state(root: Path) -> dict[str, Any] | None:
+    """The state the last build kept, if it is this user's own and unaltered."""
+    key = signing_key(create=False)
+    if key is None:
+        return None
+    try:
+        blob = (root / CACHE_DIR / STATE_FILE).read_bytes()
+    except OSError:
+        return None
+    head = len(MAGIC) + 32
+    if not blob.startswith(MAGIC) or len(blob) < head:
+        return None
+    payload = memoryview(blob)[head:]
+    if not hmac.compare_digest(blob[len(MAGIC):head], hmac.new(key, payload, "sha256").digest()):
+        return None
+    gc.disable()  # tens of thousands of small objects: no collections while they arrive
+    try:
+        state = pickle.loads(payload)  # signed by this user: see cache.py
+    except Exception:
+        return None
+    finally:
+        gc.enable()
+    return state if isinstance(state, dict) else None
+
+
+def _write(root: Path, state: dict[str, Any]) -> None:
+    key = signing_key(create=True)
+    if key is None:
+        return
+    payload = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        folder = cache_folder(root)
+        temporary = folder / f".{STATE_FILE}.{os.getpid()}.tmp"
+        with open(temporary, "wb") as handle:
+            handle.write(MAGIC)
+            handle.write(hmac.new(key, payload, "sha256").digest())
+            handle.write(payload)
+        os.replace(temporary, folder / STATE_FILE)
+    except OSError:
+        forget(root)

@@ -1,0 +1,260 @@
+"""The quick rebuild (`quick`): after saves that changed only notes' text, the new HTML
+is spliced into the last build's pages. Every test compares with a build from nothing:
+the bytes must be the same, and anything more than a note's text must take the full way.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from infoint_site.build import build_site
+from infoint_site.cli import main
+from infoint_site.quick import STATE_FILE, front_digest, locate_holes
+from infoint_site.writer import MARKER
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from generate import TODAY, generate
+
+EXAMPLE_DAY = date(2026, 11, 22)
+
+
+@pytest.fixture(autouse=True)
+def own_cache_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+
+
+def site_files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != MARKER}
+
+
+def same_as_fresh(root: Path, out: Path, day: date, tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh"
+    build_site(root, day, fresh, use_cache=False)
+    mine, theirs = site_files(out), site_files(fresh)
+    assert mine.keys() == theirs.keys()
+    different = [f for f in mine if mine[f] != theirs[f]]
+    assert not different
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_a_note_edit_is_spliced_into_every_page_that_shows_it(example_journal: Path,
+                                                              tmp_path: Path) -> None:
+    root, out = example_journal, tmp_path / "site"
+    build_site(root, EXAMPLE_DAY, out)
+    # A person researched for a scheduled meeting: their page and its preparation sheet.
+    append(root / "content/contacts/samuel-achebe.md",
+           "\nMoved to pricing in 2023; ask about the <b>team</b> & [Grace](grace-adeyemi.md).\n")
+    append(root / "content/companies/kestrel-learning.md", "\nHiring freeze until May.\n")
+    result = build_site(root, EXAMPLE_DAY, out)
+    assert result.spliced is not None and result.spliced >= 4
+    assert result.loaded is None  # nothing was loaded, parsed or analysed
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+def test_answers_change_on_the_question_pages(example_journal: Path, tmp_path: Path) -> None:
+    root, out = example_journal, tmp_path / "site"
+    build_site(root, EXAMPLE_DAY, out)
+    meeting = next(p for p in sorted((root / "content/meetings").glob("*.md"))
+                   if "## Q:" in p.read_text(encoding="utf-8"))
+    text = meeting.read_text(encoding="utf-8")
+    at = text.index("## Q:")
+    end = text.index("\n", at)
+    meeting.write_text(text[:end + 1] + "\nA new first sentence, *stressed*.\n" + text[end + 1:],
+                       encoding="utf-8")
+    result = build_site(root, EXAMPLE_DAY, out)
+    assert result.spliced is not None
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+def test_many_quick_rebuilds_in_a_row_match_fresh_builds(tmp_path: Path) -> None:
+    root = generate(tmp_path / "journal", 80, seed=5)
+    out = tmp_path / "site"
+    build_site(root, TODAY, out)
+    rng = random.Random(5)
+    notes = sorted(root.glob("content/*/*.md"))
+    someone = sorted(root.glob("content/contacts/*.md"))[0].stem
+    quick = 0
+    for step in range(12):
+        for note in rng.sample(notes, rng.choice([1, 1, 2, 3])):
+            words = rng.choice(["A line.", "Ünïcode — “quotes” <tag> & more.",
+                                f"A [link](../contacts/{someone}.md).",
+                                "x" * rng.randint(1, 3000)])
+            append(note, f"\n{words} {step}\n")
+        result = build_site(root, TODAY, out, workers=rng.choice([1, 2]))
+        quick += result.spliced is not None
+        same_as_fresh(root, out, TODAY, tmp_path)
+    assert quick == 12
+
+
+@pytest.mark.parametrize("change", [
+    "front matter", "evaluation heading", "new file", "deleted file", "settings",
+    "missing link", "page edited by hand", "question heading", "emptied note",
+])
+def test_more_than_a_note_takes_the_full_way(example_journal: Path, tmp_path: Path,
+                                             change: str) -> None:
+    root, out = example_journal, tmp_path / "site"
+    build_site(root, EXAMPLE_DAY, out)
+    contact = root / "content/contacts/samuel-achebe.md"
+    meeting = next(p for p in sorted((root / "content/meetings").glob("*.md"))
+                   if "## Q:" in p.read_text(encoding="utf-8"))
+    if change == "front matter":
+        contact.write_text(contact.read_text().replace("---\n", "---\n# a comment\n", 1))
+    elif change == "evaluation heading":  # a held meeting not evaluated yet: now it is
+        append(root / "content/meetings/2026-11-20-ayesha-rahman.md",
+               "\n## Evaluation\n\nWent well.\n")
+    elif change == "new file":
+        (root / "content/contacts/new-person.md").write_text("---\nname: New Person\n---\n")
+    elif change == "deleted file":
+        (root / "content/companies/larkspur-health.md").unlink()
+    elif change == "settings":
+        append(root / "infoint.yaml", "\n# a comment\n")
+    elif change == "missing link":
+        append(contact, "\nSee [nobody](nobody-at-all.md).\n")
+    elif change == "page edited by hand":
+        page = out / "contacts/samuel-achebe/index.html"
+        page.write_bytes(page.read_bytes().replace(b"</body>", b"<!-- mine --></body>"))
+        append(contact, "\nMore.\n")
+    elif change == "question heading":
+        append(meeting, "\n## Q: A question never asked before?\n\nAn answer.\n")
+    elif change == "emptied note":
+        text = contact.read_text()
+        contact.write_text(text[:text.index("\n---\n") + 5])
+    try:
+        result = build_site(root, EXAMPLE_DAY, out)
+    except Exception:  # a deleted company may leave references: the full way refused it
+        assert change == "deleted file"
+        return
+    assert result.spliced is None and result.loaded is not None
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+def test_another_day_folder_or_site_takes_the_full_way(example_journal: Path,
+                                                       tmp_path: Path) -> None:
+    root, out = example_journal, tmp_path / "site"
+    build_site(root, EXAMPLE_DAY, out)
+    assert build_site(root, EXAMPLE_DAY, out).spliced == 0  # nothing changed
+    assert build_site(root, date(2026, 11, 23), out).spliced is None
+    assert build_site(root, date(2026, 11, 23), tmp_path / "other").spliced is None
+    build_site(root, date(2026, 11, 23), out, use_cache=False)  # a new site, not the state's
+    append(root / "content/contacts/samuel-achebe.md", "\nMore.\n")
+    assert build_site(root, date(2026, 11, 23), out).spliced is None
+
+
+def test_nothing_changed_writes_nothing(example_journal: Path, tmp_path: Path) -> None:
+    root, out = example_journal, tmp_path / "site"
+    build_site(root, EXAMPLE_DAY, out)
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    result = build_site(root, EXAMPLE_DAY, out)
+    assert result.spliced == 0 and result.bytes == 0
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_a_same_size_edit_with_its_old_time_is_still_seen(example_journal: Path,
+                                                          tmp_path: Path) -> None:
+    root, out = example_journal, tmp_path / "site"
+    build_site(root, EXAMPLE_DAY, out)
+    contact = root / "content/contacts/samuel-achebe.md"
+    info = contact.stat()
+    text = contact.read_text(encoding="utf-8")
+    contact.write_text(text[:-2] + ("Z" if text[-2] != "Z" else "Y") + text[-1:],
+                       encoding="utf-8")
+    os.utime(contact, ns=(info.st_atime_ns, info.st_mtime_ns))  # its inode time still moves
+    assert contact.stat().st_size == info.st_size
+    assert build_site(root, EXAMPLE_DAY, out).spliced not in (None, 0)
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+def test_a_tampered_or_foreign_state_is_ignored(example_journal: Path, tmp_path: Path) -> None:
+    root, out = example_journal, tmp_path / "site"
+    build_site(root, EXAMPLE_DAY, out)
+    state = root / ".infoint-cache" / STATE_FILE
+    data = bytearray(state.read_bytes())
+    data[-5] ^= 1
+    state.write_bytes(bytes(data))
+    append(root / "content/contacts/samuel-achebe.md", "\nMore.\n")
+    assert build_site(root, EXAMPLE_DAY, out).spliced is None
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+def test_no_state_for_an_encrypted_site_or_an_own_theme(example_journal: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    root, out = example_journal, tmp_path / "site"
+    state = root / ".infoint-cache" / STATE_FILE
+    (root / "themes/default/templates").mkdir(parents=True)
+    (root / "themes/default/templates/contact.html").write_text(
+        (Path(__file__).resolve().parents[1] / "themes/default/templates/contact.html")
+        .read_text().replace("{{ notes|safe }}", "{{ notes|striptags }}"))
+    build_site(root, EXAMPLE_DAY, out)
+    assert not state.exists()
+    append(root / "content/contacts/samuel-achebe.md", "\nMore.\n")
+    assert build_site(root, EXAMPLE_DAY, out).spliced is None
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+def test_the_command_says_it_was_quick(example_journal: Path, tmp_path: Path) -> None:
+    root, out = example_journal, tmp_path / "site"
+    args = ["--root", str(root), "build", "--today", EXAMPLE_DAY.isoformat(), "--out", str(out)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    append(root / "content/contacts/samuel-achebe.md", "\nMore.\n")
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"quick: only notes' text changed; \d+ files updated", result.output)
+    assert "privacy:" in result.output
+
+
+def test_holes_are_found_only_where_they_stand_once() -> None:
+    page = b"<p>a</p><div><p>b</p></div><p>b</p>"
+    assert locate_holes(page, [(("body", "x"), "<p>a</p>"), (("body", "y"), "<p>b</p>"),
+                               (("body", "z"), ""), (("body", "w"), "<p>c</p>")]) == [
+        (("body", "x"), 0, 8), (("body", "y"), -1, -1), (("body", "z"), -1, -1),
+        (("body", "w"), -1, -1)]
+
+
+def test_front_matter_digest_is_the_bytes_before_the_body() -> None:
+    text = b"---\nname: A\n---\nbody\n"
+    assert front_digest(text, 4) == front_digest(b"---\nname: A\n---\nother body", 4)
+    assert front_digest(text, 4) != front_digest(b"---\nname: B\n---\nbody\n", 4)
+    assert front_digest(b"---\nname: A\n---", 4) != front_digest(text, 4)
+
+
+def test_a_site_built_since_without_the_cache_voids_the_state(example_journal: Path,
+                                                               tmp_path: Path) -> None:
+    """Two builds without the cache put the state's own folder back in place (the writer
+    writes over the site it replaced), holding another day's site: never trusted."""
+    root, out = example_journal, tmp_path / "site"
+    build_site(root, EXAMPLE_DAY, out)
+    folder = out.stat().st_ino
+    later = date(2026, 12, 1)
+    build_site(root, later, out, use_cache=False)
+    build_site(root, later, out, use_cache=False)
+    assert out.stat().st_ino == folder
+    result = build_site(root, EXAMPLE_DAY, out)
+    assert result.spliced is None
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+def test_a_page_left_half_replaced_is_the_sites_own(example_journal: Path,
+                                                    tmp_path: Path) -> None:
+    """A quick rebuild killed between writing a page and renaming it over the old one
+    leaves a hidden file beside it: the next full build takes the folder and drops it."""
+    root, out = example_journal, tmp_path / "site"
+    build_site(root, EXAMPLE_DAY, out)
+    leftover = out / "contacts/samuel-achebe/.index.html.4242.quick-tmp"
+    leftover.write_bytes(b"half")
+    contact = root / "content/contacts/samuel-achebe.md"
+    contact.write_text(contact.read_text().replace("role: Pricing Analyst", "role: Actuary"))
+    assert build_site(root, EXAMPLE_DAY, out).spliced is None
+    assert not leftover.exists()
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
