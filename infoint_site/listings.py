@@ -6,7 +6,6 @@ renderer itself stays about pages of one record and the machinery around them.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +13,7 @@ from markupsafe import Markup
 
 from .body import question_key
 from .questions import group_title, question_bank
+from .search import search_entry
 from .svg import Bar, GraphNode, columns, hbars, referral_graph
 from .urls import Urls
 from .views import CONTACT_STATUS_ORDER, MONTHS, Link, short_date
@@ -227,15 +227,6 @@ def _search_entries(r: SiteRenderer) -> list[bytes]:
         r.search_entries = {path: (kind, fields, prefix) for path, kind, fields, prefix, _ in parts}
     return [search_entry(kind, fields, prefix, text).encode("utf-8")
             for _, kind, fields, prefix, text in parts]
-
-
-def search_entry(kind: str, fields: dict[str, str], prefix: str, text: str) -> str:
-    """One record's search entry as it stands in the search page: its `fields`, and the
-    words searched, the `prefix` (names, roles, tags…) followed by the note's `text`."""
-    words = " ".join(x for x in (prefix, text) if x) if kind == "contact" else f"{prefix} {text}"
-    data = json.dumps({**fields, "x": words}, ensure_ascii=False, separators=(",", ":"),
-                      sort_keys=True)
-    return data.replace("<", "\\u003c")
 
 
 def _tree_events(roots: list[str], forest: Any) -> list[tuple[str, str]]:

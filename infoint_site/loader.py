@@ -15,9 +15,9 @@ from pathlib import Path
 
 from .errors import NotAJournal
 from .frontmatter import MAX_FILE_BYTES, too_large
+from .layout import SETTINGS_FILE, skipped
 from .parse import KINDS
 from .problems import Problem, error, warning
-from .settings import SETTINGS_FILE
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +52,6 @@ def _reason(exc: OSError) -> str:
     return text[:1].lower() + text[1:]
 
 
-def skipped(name: str) -> bool:
-    """Editor droppings and hidden files are not notes."""
-    return name.startswith((".", "~", "#")) or name.endswith(("~", ".swp", ".tmp"))
 
 
 def _read_file(root: Path, real_root: str, full: Path, rel: str,

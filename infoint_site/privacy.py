@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .journal import Journal
+if TYPE_CHECKING:
+    from .journal import Journal
 
 PERSONAL_FIELDS = ("email", "phone", "linkedin", "company", "role", "field", "tags",
                    "last_contact")

@@ -236,7 +236,7 @@ def quick_build(root: Path, today: date | None, out: Path | None,
         sources[path] = (kind, stamp, digest(data), *rest)
         if sources[path][2] != old_digest:
             changed.append((path, kind, data))
-    spliced: dict[str, bytes] = {}
+    spliced: dict[str, list[bytes | memoryview]] = {}
     holes = state["holes"]
     if changed:
         edits = _edits(target, changed, sources, state)
@@ -255,14 +255,15 @@ def quick_build(root: Path, today: date | None, out: Path | None,
     if read and not spliced:  # new stamps, or files no longer too fresh to trust
         _write(root, new_state)
     return BuildResult(target, state["pages"], state["files"],
-                       sum(len(d) for d in spliced.values()), time.perf_counter() - started,
+                       sum(len(p) for d in spliced.values() for p in d),
+                       time.perf_counter() - started,
                        state["problems"], None, state["privacy"], spliced=len(spliced))
 
 
 def _same_inputs(root: Path, target: Path, state: dict[str, Any], today: date | None) -> bool:
     """The same program and theme, settings, themes, day and output folder."""
     from .clock import today_in
-    from .settings import SETTINGS_FILE
+    from .layout import SETTINGS_FILE
 
     recorded: Recorded = state["recorded"]
     try:
@@ -295,8 +296,7 @@ def _same_inputs(root: Path, target: Path, state: dict[str, Any], today: date | 
 def _scan(root: Path) -> dict[str, Stamp] | None:
     """Every content file's stamp, as the loader would find them; None when the journal
     has anything the loader would look into (a folder, a symlink, a special file)."""
-    from .frontmatter import MAX_FILE_BYTES
-    from .loader import skipped
+    from .layout import skipped
 
     found: dict[str, Stamp] = {}
     for kind in KINDS:
@@ -311,7 +311,7 @@ def _scan(root: Path) -> dict[str, Stamp] | None:
                 if skipped(entry.name):
                     continue
                 info = entry.stat(follow_symlinks=False)
-                if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+                if not stat.S_ISREG(info.st_mode):
                     return None  # a folder, a symlink, something else: the loader decides
                 if entry.name.endswith(".md"):
                     found[f"content/{kind}/{entry.name}"] = (
@@ -457,7 +457,7 @@ def _search_entry(kind: str, old: bytes, prefix: int, text: str) -> str | None:
     fields, and the first `prefix` characters of its words)."""
     import json
 
-    from .listings import search_entry
+    from .search import search_entry
 
     try:
         fields = json.loads(old)
@@ -469,15 +469,17 @@ def _search_entry(kind: str, old: bytes, prefix: int, text: str) -> str | None:
 
 def _splice(pages: dict[str, bytes], edits: dict[str, list[tuple[int, int, bytes]]],
             holes: dict[str, list[Hole]], renamed: dict[HoleKey, HoleKey],
-            ) -> tuple[dict[str, bytes], dict[str, list[Hole]]] | None:
-    """Each edited file's new bytes (from its old ones in `pages`), and the holes moved
-    to where they now stand (answers under their headings' new lines: `renamed`)."""
-    spliced: dict[str, bytes] = {}
+            ) -> tuple[dict[str, list[bytes | memoryview]], dict[str, list[Hole]]] | None:
+    """Each edited file's new bytes, in pieces of its old ones (in `pages`) and new ones,
+    and the holes moved to where they now stand (answers under their headings' new
+    lines: `renamed`)."""
+    spliced: dict[str, list[bytes | memoryview]] = {}
     moved = dict(holes)
     for file, changes in edits.items():
-        old = pages[file]
+        old = memoryview(pages[file])  # pieces of it, not copies: the search page is big
         changes.sort()
-        pieces, at, shift, shifts = [], 0, 0, []
+        pieces: list[bytes | memoryview] = []
+        at, shift, shifts = 0, 0, []
         for start, end, data in changes:
             if start < at:
                 return None  # overlapping holes: never made by a build, so in doubt
@@ -486,7 +488,7 @@ def _splice(pages: dict[str, bytes], edits: dict[str, list[tuple[int, int, bytes
             shift += len(data) - (end - start)
             shifts.append((end, shift))
         pieces.append(old[at:])
-        spliced[file] = b"".join(pieces)
+        spliced[file] = pieces
         moved[file] = [(renamed.get(key, key), _moved(start, shifts), _moved(end, shifts))
                        for key, start, end in holes[file]]
     return spliced, moved
@@ -504,7 +506,7 @@ def _moved(offset: int, shifts: list[tuple[int, int]]) -> int:
     return offset + moved
 
 
-def _publish(root: Path, target: Path, spliced: dict[str, bytes],
+def _publish(root: Path, target: Path, spliced: dict[str, list[bytes | memoryview]],
              state: dict[str, Any]) -> bool:
     """Write every new page beside the old one, then rename each over it; the state is
     kept only once all are in place. False, with nothing changed, if a write fails."""
@@ -514,7 +516,7 @@ def _publish(root: Path, target: Path, spliced: dict[str, bytes],
             path = target / file
             temporary = path.with_name(f".{path.name}.{os.getpid()}{QUICK_SUFFIX}")
             with open(temporary, "xb") as handle:
-                handle.write(data)
+                handle.writelines(data)
             written.append((temporary, path))
     except OSError:
         for temporary, _ in written:
@@ -601,7 +603,8 @@ def environment_key() -> bytes:
                                                                        ".egg-info")))
         except OSError:
             continue
-        h.update(repr(names).encode())
+        if names:  # a folder of code (a script's own, say) is not an installation
+            h.update(repr(names).encode())
     package = Path(__file__).resolve().parent
     for path in sorted(package.glob("*.py")):
         h.update(path.read_bytes())

@@ -9,6 +9,7 @@ from typing import Any
 from . import yamlread as y
 from .durations import Duration
 from .frontmatter import decode
+from .layout import SETTINGS_FILE
 from .problems import Problem, error, shorten
 from .schema import (
     COMPANY_FIELDS,
@@ -24,8 +25,6 @@ from .schema import (
     convert_mapping,
 )
 from .suggest import did_you_mean
-
-SETTINGS_FILE = "infoint.yaml"
 
 HIDEABLE_FIELDS: tuple[str, ...] = tuple(sorted(
     {f.name for f in (*CONTACT_FIELDS, *MEETING_FIELDS, *COMPANY_FIELDS)}

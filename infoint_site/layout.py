@@ -1,0 +1,11 @@
+"""Names in a journal folder that the loader, the settings and the quick rebuild share
+(kept apart so that the quick rebuild can know them without loading the rest)."""
+
+from __future__ import annotations
+
+SETTINGS_FILE = "infoint.yaml"
+
+
+def skipped(name: str) -> bool:
+    """Editor droppings and hidden files are not notes."""
+    return name.startswith((".", "~", "#")) or name.endswith(("~", ".swp", ".tmp"))
