@@ -1,9 +1,9 @@
 """The persistent build cache in ``<journal>/.infoint-cache/``.
 
-Parsed files are kept by a digest of their bytes, rendered Markdown by a digest of its
-text (and of the journal links in it that resolve), so a file that did not change is
-neither parsed nor rendered again. The whole cache is one file, written atomically at
-the end of a build.
+Parsed files are kept by a digest of their bytes, what rendering a note's Markdown
+found (its warnings and answers) by a digest of its text and of which pages exist (its
+links resolve or not), so a file that did not change is neither parsed nor rendered
+again. The whole cache is one file, written atomically at the end of a build.
 
 A cache is trusted only if it is this program's own: the file is signed with HMAC-
 SHA256 under a key kept outside the journal (``~/.cache/infoint-site/cache.key``), so a

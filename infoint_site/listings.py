@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from .body import question_key
 from .questions import group_title, question_bank
+from .quick import HoleKey, marked
 from .search import search_entry
 from .svg import Bar, GraphNode, columns, hbars, referral_graph
 from .urls import Urls
@@ -21,7 +22,7 @@ from .views import CONTACT_STATUS_ORDER, MONTHS, Link, short_date
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from .quick import Hole, HoleKey
+    from .quick import Hole
     from .render import SiteRenderer
 
 DASHBOARD_OVERDUE = 100
@@ -90,7 +91,19 @@ def question_pages(r: SiteRenderer) -> Iterator[tuple[str, bytes]]:
                 (r.views.meeting_link(meeting.id), index_html, page_html))
             holes.setdefault(key, []).append(("answer", meeting.path, answer.line))
     slugs = _question_slugs(answers)
-    rows_by_key = {k: (asked[k], answers[k], r.urls.question(slugs[k])) for k in answers}
+    mark = r.holes is not None  # where each answer stands is recorded (see `quick`)
+    previews: list[tuple[HoleKey, str]] = []
+    shown = answers  # on the bank's page: with markers around the latest answers
+    if mark:
+        shown = {}
+        for key, found in answers.items():
+            latest = []
+            for hole, (link, html, page_html) in zip(holes[key][:QUESTION_PREVIEW],
+                                                     found[:QUESTION_PREVIEW], strict=True):
+                latest.append((link, marked(len(previews), html), page_html))
+                previews.append((hole, html))
+            shown[key] = latest + found[QUESTION_PREVIEW:]
+    rows_by_key = {k: (asked[k], shown[k], r.urls.question(slugs[k])) for k in answers}
     groups = []
     in_bank = set()
     for group, questions in bank.items():
@@ -105,15 +118,17 @@ def question_pages(r: SiteRenderer) -> Iterator[tuple[str, bytes]]:
               if k not in in_bank]
     if others:
         groups.append(("Your other questions", others))
-    previews = [(hole, html) for key in answers for hole, (_, html, _) in
-                 zip(holes[key][:QUESTION_PREVIEW], answers[key][:QUESTION_PREVIEW], strict=True)]
-    yield r._page("questions/", "questions.html", holes=previews, groups=groups,
+    yield r._page("questions/", "questions.html", holes=previews, marked=mark, groups=groups,
                   answered=len(answers), preview=QUESTION_PREVIEW)
     for key in sorted(answers):
-        question, found, url = rows_by_key[key]
-        yield r._page(url, "question.html", question=question, answers=found,
-                      holes=[(hole, html) for hole, (_, _, html) in zip(holes[key], found,
-                                                                         strict=True)])
+        question, _, url = rows_by_key[key]
+        found = answers[key]
+        parts = [(hole, html) for hole, (_, _, html) in zip(holes[key], found, strict=True)]
+        if mark:
+            found = [(link, html, marked(n, page_html))
+                     for n, (link, html, page_html) in enumerate(found)]
+        yield r._page(url, "question.html", question=question, answers=found, holes=parts,
+                      marked=mark)
 
 
 def stats_page(r: SiteRenderer) -> tuple[str, bytes]:

@@ -27,6 +27,7 @@ import hashlib
 import hmac
 import os
 import pickle
+import re
 import stat
 import sys
 import time
@@ -93,6 +94,43 @@ def locate_holes(page: bytes, parts: Sequence[tuple[HoleKey, str]]) -> list[Hole
         else:
             holes.append((key, at, at + len(part)))
     return holes
+
+
+def marked(index: int, html: str) -> str:
+    """`html` between markers, for a page with many holes (`unmark` finds and removes
+    them): no note's HTML holds a NUL, which a journal file may not."""
+    return f"\x00{index}\x01{html}\x00{index}\x02" if html else html
+
+
+_MARKER = re.compile("\x00([0-9]+)([\x01\x02])")
+
+
+def unmark(html: str, parts: Sequence[tuple[HoleKey, str]]) -> tuple[bytes, list[Hole]]:
+    """The page rendered with `marked` parts, as bytes without the markers, and where
+    each part stands: in one pass, where searching for each part in a page of
+    thousands of answers would take the square of its length."""
+    pieces: list[bytes] = []
+    position = last = 0
+    starts: dict[int, list[int]] = {}
+    ends: dict[int, list[int]] = {}
+    for match in _MARKER.finditer(html):
+        piece = html[last:match.start()].encode("utf-8")
+        pieces.append(piece)
+        position += len(piece)
+        last = match.end()
+        found = starts if match.group(2) == "\x01" else ends
+        found.setdefault(int(match.group(1)), []).append(position)
+    pieces.append(html[last:].encode("utf-8"))
+    data = b"".join(pieces)
+    holes: list[Hole] = []
+    for index, (key, part) in enumerate(parts):
+        start, end = starts.get(index, []), ends.get(index, [])
+        if (len(start) == 1 == len(end)
+                and data[start[0]:end[0]] == part.encode("utf-8") and part):
+            holes.append((key, start[0], end[0]))
+        else:  # not shown, shown twice or changed on the way: never spliced
+            holes.append((key, -1, -1))
+    return data, holes
 
 
 def note_facts(record: Record) -> bytes:

@@ -24,9 +24,9 @@ from .listings import DASHBOARD_OVERDUE, FOLLOW_UPS_DONE
 from .markdown import Markdown, render_note
 from .problems import Problem
 from .questions import group_title, question_bank
-from .quick import Hole, HoleKey, locate_holes
+from .quick import Hole, HoleKey, locate_holes, unmark
 from .records import Meeting
-from .render_memo import RenderMemo, freeze, link_state
+from .render_memo import RenderMemo, freeze
 from .theme import Theme
 from .urls import SECTIONS, Urls
 from .views import CONTACT_STATUS_ORDER, Views, long_date, redact, short_date
@@ -90,6 +90,8 @@ class SiteRenderer:
             self.memo.global_key = global_key
             self.memo.reset()
         ids_key = (tuple(journal.contacts), tuple(journal.meetings), tuple(journal.companies))
+        self._ids_digest = digest(repr(ids_key))
+        """Which pages exist: with the text, all a note's HTML depends on (its links)."""
         if self.memo.ids_key != ids_key:
             self.memo.ids_key = ids_key
             self.memo.markdown.clear()
@@ -146,7 +148,7 @@ class SiteRenderer:
             link_for = self._link_for(base)
             store = self.memo.store
             stored_key = (path, digest(text), first_line, kind, base,
-                          link_state(text, kind, link_for)) if store is not None else None
+                          self._ids_digest) if store is not None else None
             cached = store.get_markdown(stored_key) if store is not None else None
             if _stale(cached, sections, need_html):
                 cached = render_note(self.markdown, path, text, first_line, kind, link_for,
@@ -199,18 +201,24 @@ class SiteRenderer:
         return path, data
 
     def _page(self, url: str, template: str, base: str | None = None,
-              holes: Sequence[tuple[HoleKey, str]] = (), **context: Any) -> tuple[str, bytes]:
-        """Render one page; with `holes` recorded (see `quick`), where in its bytes each
-        of the given notes' HTML stands."""
+              holes: Sequence[tuple[HoleKey, str]] = (), marked: bool = False,
+              **context: Any) -> tuple[str, bytes]:
+        """Render one page; with holes recorded (see `quick`), where in its bytes each
+        of the given notes' HTML stands: found in the page, or, if `marked`, given to
+        the template between markers (`quick.marked`), which are taken out again."""
         self.memo.rendered += 1
         base = Urls.base_for(url) if base is None else base
         section = next((s for s, _ in reversed(SECTIONS) if s and url.startswith(s)), "")
         html = self.env.get_template(template).render(
             base=base, section=section, **self._globals(), **context
         )
-        file, data = Urls.file_for(url), html.encode("utf-8")
-        if self.holes is not None:
-            self.holes[file] = locate_holes(data, holes)
+        file = Urls.file_for(url)
+        if marked:
+            data, self.holes[file] = unmark(html, holes)  # type: ignore[index]
+        else:
+            data = html.encode("utf-8")
+            if self.holes is not None:
+                self.holes[file] = locate_holes(data, holes)
         return file, data
 
     def _globals(self) -> dict[str, Any]:

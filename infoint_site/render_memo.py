@@ -69,16 +69,3 @@ class RenderMemo:
         self.records.clear()
         self.inputs = None
 
-
-def link_state(text: str, kind: str, link_for: Any) -> tuple[tuple[str, bool], ...]:
-    """Which journal links in `text` resolve: the part of the site a body's HTML depends on."""
-    if "](" not in text:
-        return ()
-    from .body import _LINK, journal_link
-
-    state = []
-    for match in _LINK.finditer(text):
-        found = journal_link(match.group(2), kind)
-        if found is not None:
-            state.append((match.group(2), link_for(found[0], found[1]) is not None))
-    return tuple(state)

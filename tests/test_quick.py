@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from infoint_site.build import build_site
 from infoint_site.cli import main
-from infoint_site.quick import STATE_FILE, front_digest, locate_holes
+from infoint_site.quick import STATE_FILE, front_digest, locate_holes, marked, unmark
 from infoint_site.writer import MARKER
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -258,3 +258,16 @@ def test_a_page_left_half_replaced_is_the_sites_own(example_journal: Path,
     assert build_site(root, EXAMPLE_DAY, out).spliced is None
     assert not leftover.exists()
     same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+def test_marked_parts_are_found_in_one_pass_and_taken_out() -> None:
+    parts = [(("answer", "m.md", 3), "<p>yes</p>"), (("answer", "n.md", 5), "<p>yes</p>"),
+             (("answer", "o.md", 7), "<p>never shown</p>"), (("answer", "p.md", 9), "")]
+    html = (f"<h1>Q — é</h1>{marked(0, parts[0][1])}<hr>{marked(1, parts[1][1])}"
+            f"{marked(3, parts[3][1])}")
+    data, holes = unmark(html, parts)
+    assert data == "<h1>Q — é</h1><p>yes</p><hr><p>yes</p>".encode()
+    assert holes == [(("answer", "m.md", 3), 17, 27), (("answer", "n.md", 5), 31, 41),
+                     (("answer", "o.md", 7), -1, -1), (("answer", "p.md", 9), -1, -1)]
+    twice = marked(0, "<p>a</p>")
+    assert unmark(twice + twice, parts[:1])[1] == [(("answer", "m.md", 3), -1, -1)]
