@@ -84,7 +84,7 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
     # What a quick rebuild needs to know (see `quick`): only for an unencrypted site
     # of the default theme, read without a problem.
     recorded = record_sources(
-        sources.files, _by_path(loaded), sources.settings, sources.themes, settings.timezone,
+        sources.files, _by_path(loaded), sources.settings, root, settings.timezone,
         settings.output, loaded.analysis.today, started_ns,
     ) if (cache is not None and not settings.privacy.encrypt and not sources.problems
           and theme.folders == (default_theme_dir(),)) else None

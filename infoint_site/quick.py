@@ -56,6 +56,8 @@ Stamp = tuple[int, ...]
 """(inode, size, mtime_ns[, ctime_ns]) of a file: it changed if any of them did."""
 
 STATE_FILE = "quick.state"
+STATE_KEYS = frozenset({"environment", "out", "folder", "folders", "recorded", "holes",
+                        "stamps", "problems", "privacy", "search", "pages", "files"})
 MAGIC = b"INFOINT-QUICK-1\n"
 RACY_NS = 2_000_000_000
 """Content files modified this close to the time they were read are read again every
@@ -96,13 +98,16 @@ def locate_holes(page: bytes, parts: Sequence[tuple[HoleKey, str]]) -> list[Hole
     return holes
 
 
+_TOKEN = os.urandom(12).hex()
+"""Part of every marker, new in each process: a name or title may hold a NUL (a YAML
+escape), but not this, which no one can know in advance."""
+_MARKER = re.compile(f"\\x00{_TOKEN}([0-9]+)([\\x01\\x02])")
+
+
 def marked(index: int, html: str) -> str:
     """`html` between markers, for a page with many holes (`unmark` finds and removes
-    them): no note's HTML holds a NUL, which a journal file may not."""
-    return f"\x00{index}\x01{html}\x00{index}\x02" if html else html
-
-
-_MARKER = re.compile("\x00([0-9]+)([\x01\x02])")
+    them)."""
+    return f"\x00{_TOKEN}{index}\x01{html}\x00{_TOKEN}{index}\x02" if html else html
 
 
 def unmark(html: str, parts: Sequence[tuple[HoleKey, str]]) -> tuple[bytes, list[Hole]]:
@@ -165,15 +170,25 @@ class Recorded:
     of its answers)."""
     settings: bytes | None
     """The digest of infoint.yaml's bytes."""
-    themes: tuple[str, ...]
+    themes: tuple[tuple[str, str], ...]
+    """The journal's theme folders, and where each leads (see `theme_folders`)."""
     timezone: str
     output: str
     today: date
     started_ns: int
 
 
+def theme_folders(root: Path) -> tuple[tuple[str, str], ...]:
+    """The journal's ``themes/`` folders and the real folder each is (one may be a
+    symlink to the default theme, and then be pointed elsewhere)."""
+    folder = root / "themes"
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted((p.name, os.path.realpath(p)) for p in folder.iterdir() if p.is_dir()))
+
+
 def record_sources(files: Iterable[Any], records: dict[str, Record], settings: bytes | None,
-                   themes: tuple[str, ...], timezone: str, output: str, today: date,
+                   root: Path, timezone: str, output: str, today: date,
                    started_ns: int) -> Recorded | None:
     """The content files as read (`SourceFile`s, with their records by path); None when
     one of them is not a note the quick rebuild can take (no record, a subfolder)."""
@@ -185,8 +200,8 @@ def record_sources(files: Iterable[Any], records: dict[str, Record], settings: b
         sources[source.path] = (source.kind, source.stamp, digest(source.data),
                                 front_digest(source.data, record.body_line), note_facts(record),
                                 answer_lines(record))
-    return Recorded(sources, digest(settings) if settings is not None else None, themes,
-                    timezone, output, today, started_ns)
+    return Recorded(sources, digest(settings) if settings is not None else None,
+                    theme_folders(root), timezone, output, today, started_ns)
 
 
 def save_state(root: Path, out: Path, recorded: Recorded, holes: dict[str, list[Hole]],
@@ -245,7 +260,8 @@ def quick_build(root: Path, today: date | None, out: Path | None,
     when that cannot be shown to give the very bytes a full build would."""
     started = time.perf_counter()
     state = load_state(root)
-    if state is None:
+    if state is None or state.get("environment") != environment_key() \
+            or state.keys() != STATE_KEYS:  # another program's, or another layout
         return None
     recorded: Recorded = state["recorded"]
     target = (out if out is not None else root / recorded.output).absolute()
@@ -322,13 +338,10 @@ def _same_inputs(root: Path, target: Path, state: dict[str, Any], today: date | 
         return False
     if (digest(settings) if settings is not None else None) != recorded.settings:
         return False
-    themes_dir = root / "themes"
-    themes = tuple(sorted(p.name for p in themes_dir.iterdir() if p.is_dir())) \
-        if themes_dir.is_dir() else ()
-    if themes != recorded.themes:
+    if theme_folders(root) != recorded.themes:
         return False
     day = today if today is not None else today_in(recorded.timezone)
-    return day == recorded.today and state["environment"] == environment_key()
+    return day == recorded.today
 
 
 def _scan(root: Path) -> dict[str, Stamp] | None:
@@ -431,7 +444,9 @@ class _NoteEdits:
                             page[start:end]) if page is not None else None
             if not html:
                 return False
-            self.edits.setdefault(file, []).append((start, end, html.encode("utf-8")))
+            data = html.encode("utf-8")
+            if data != page[start:end]:  # the same bytes (an edit past the search text): kept
+                self.edits.setdefault(file, []).append((start, end, data))
         return True
 
     def note(self, path: str, kind: str, data: bytes) -> bool:
@@ -513,6 +528,10 @@ def _splice(pages: dict[str, bytes], edits: dict[str, list[tuple[int, int, bytes
     lines: `renamed`)."""
     spliced: dict[str, list[bytes | memoryview]] = {}
     moved = dict(holes)
+    if renamed:  # also where an answer's HTML stayed the same: its key is the new line
+        for file, found in holes.items():
+            if file not in edits and any(key in renamed for key, _, _ in found):
+                moved[file] = [(renamed.get(key, key), start, end) for key, start, end in found]
     for file, changes in edits.items():
         old = memoryview(pages[file])  # pieces of it, not copies: the search page is big
         changes.sort()
@@ -548,19 +567,22 @@ def _publish(root: Path, target: Path, spliced: dict[str, list[bytes | memoryvie
              state: dict[str, Any]) -> bool:
     """Write every new page beside the old one, then rename each over it; the state is
     kept only once all are in place. False, with nothing changed, if a write fails."""
+    forget(root)  # from here until the new state is kept, the next build is a full one
     written: list[tuple[Path, Path]] = []
     try:
         for file, data in spliced.items():
             path = target / file
             temporary = path.with_name(f".{path.name}.{os.getpid()}{QUICK_SUFFIX}")
+            written.append((temporary, path))
             with open(temporary, "xb") as handle:
                 handle.writelines(data)
-            written.append((temporary, path))
-    except OSError:
+    except BaseException as exc:  # a full disk, Ctrl-C: no half-written page stays behind
         for temporary, _ in written:
-            temporary.unlink(missing_ok=True)
-        return False
-    forget(root)
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+        if isinstance(exc, OSError):
+            return False
+        raise
     for done, (temporary, path) in enumerate(written):
         try:
             os.replace(temporary, path)
@@ -686,7 +708,8 @@ def _write(root: Path, state: dict[str, Any]) -> None:
     try:
         folder = cache_folder(root)
         temporary = folder / f".{STATE_FILE}.{os.getpid()}.tmp"
-        with open(temporary, "wb") as handle:
+        temporary.unlink(missing_ok=True)  # a leftover, or a planted link: never written through
+        with open(temporary, "xb") as handle:
             handle.write(MAGIC)
             handle.write(hmac.new(key, payload, "sha256").digest())
             handle.write(payload)

@@ -70,6 +70,19 @@ def _files_in(folder: Path) -> set[str]:
     return found
 
 
+_QUICK_LEFTOVER = re.compile(rf"\.(.+)\.[0-9]+{re.escape(QUICK_SUFFIX)}")
+
+
+def _quick_leftover(site: Path, rel: str, owned: set[str]) -> bool:
+    """A page an interrupted quick rebuild was writing: a plain file named after a page
+    of the site, beside it (the next build drops it with the old site)."""
+    folder, _, name = rel.rpartition("/")
+    match = _QUICK_LEFTOVER.fullmatch(name)
+    if match is None or f"{folder}/{match.group(1)}".lstrip("/") not in owned:
+        return False
+    return not (site / rel).is_symlink() and (site / rel).is_file()
+
+
 def check_output(root: Path, out: Path) -> None:
     """Refuse an output folder that a build could damage; raise `UnsafeOutput`."""
     root = root.resolve()
@@ -97,8 +110,7 @@ def check_output(root: Path, out: Path) -> None:
     if owned is None:
         raise UnsafeOutput(f"refusing to build into {out}: it holds files infoint-site did not"
                            " write (no .infoint-site marker); empty it or choose another folder")
-    foreign = sorted(p for p in present - owned  # not a quick rebuild's leftover
-                     if not (p.rsplit("/", 1)[-1].startswith(".") and p.endswith(QUICK_SUFFIX)))
+    foreign = sorted(p for p in present - owned if not _quick_leftover(target, p, owned))
     if foreign:
         shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
         raise UnsafeOutput(f"refusing to build into {out}: it holds files infoint-site did not"

@@ -8,17 +8,22 @@ from __future__ import annotations
 import os
 import random
 import re
+import shutil
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from infoint_site.build import build_site
 from infoint_site.cli import main
-from infoint_site.quick import STATE_FILE, front_digest, locate_holes, marked, unmark
-from infoint_site.writer import MARKER
+from infoint_site.quick import STATE_FILE, front_digest, load_state, locate_holes, marked, unmark
+from infoint_site.quick import _write as write_state
+from infoint_site.theme import default_theme_dir
+from infoint_site.urls import QUICK_SUFFIX
+from infoint_site.writer import MARKER, UnsafeOutput
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from generate import TODAY, generate
@@ -271,3 +276,103 @@ def test_marked_parts_are_found_in_one_pass_and_taken_out() -> None:
                      (("answer", "o.md", 7), -1, -1), (("answer", "p.md", 9), -1, -1)]
     twice = marked(0, "<p>a</p>")
     assert unmark(twice + twice, parts[:1])[1] == [(("answer", "m.md", 3), -1, -1)]
+
+
+# -- what a review found (each failed before its fix) ---------------------------------------
+
+
+def test_an_answer_moved_down_unchanged_is_still_found_when_edited(example_journal: Path,
+                                                                   tmp_path: Path) -> None:
+    root, out = example_journal, tmp_path / "site"
+    build_site(root, EXAMPLE_DAY, out)
+    meeting = root / "content/meetings/2026-11-20-ayesha-rahman.md"
+    text = meeting.read_text(encoding="utf-8")
+    at = text.index("## Q:")
+    meeting.write_text(text[:at] + "\n" + text[at:], encoding="utf-8")  # only its line moves
+    assert build_site(root, EXAMPLE_DAY, out).spliced is not None
+    text = meeting.read_text(encoding="utf-8")
+    end = text.index("\n", text.index("## Q:"))
+    meeting.write_text(text[:end + 1] + "\nA new first sentence.\n" + text[end + 1:],
+                       encoding="utf-8")
+    assert build_site(root, EXAMPLE_DAY, out).spliced not in (None, 0)
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+def test_a_name_holding_nul_characters_is_not_taken_for_markers(example_journal: Path,
+                                                                 tmp_path: Path) -> None:
+    root, out = example_journal, tmp_path / "site"
+    contact = root / "content/contacts/helen-okafor.md"
+    contact.write_text(contact.read_text().replace("name: Helen Okafor",
+                                                   'name: "Helen\\x000\\x01 Okafor"'))
+    build_site(root, EXAMPLE_DAY, out)
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+@pytest.mark.parametrize("name", [".backup.quick-tmp", "contacts/.my-notes.quick-tmp",
+                                  "contacts/jane/.index.html.12.quick-tmp"])
+def test_a_file_of_yours_named_like_a_leftover_is_never_taken(example_journal: Path,
+                                                              tmp_path: Path, name: str) -> None:
+    root, out = example_journal, tmp_path / "site"
+    build_site(root, EXAMPLE_DAY, out)
+    mine = out / name
+    mine.parent.mkdir(parents=True, exist_ok=True)
+    mine.write_text("mine")
+    with pytest.raises(UnsafeOutput):
+        build_site(root, EXAMPLE_DAY, out, use_cache=False)
+    assert mine.read_text() == "mine"
+
+
+def test_an_interrupted_quick_rebuild_leaves_nothing_behind(example_journal: Path,
+                                                            tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            ) -> None:
+    root, out = example_journal, tmp_path / "site"
+    build_site(root, EXAMPLE_DAY, out)
+    append(root / "content/contacts/samuel-achebe.md", "\nMore.\n")
+    real_open, opened = open, []
+
+    def interrupted(path: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if str(path).endswith(QUICK_SUFFIX):
+            opened.append(path)
+            if len(opened) == 2:
+                raise KeyboardInterrupt
+        return real_open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(root, EXAMPLE_DAY, out)
+    monkeypatch.undo()
+    assert not [p for p in out.rglob("*") if p.name.endswith(QUICK_SUFFIX)]
+    assert build_site(root, EXAMPLE_DAY, out).spliced is None  # the state was let go first
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+def test_a_state_of_another_layout_is_let_go(example_journal: Path, tmp_path: Path) -> None:
+    root, out = example_journal, tmp_path / "site"
+    build_site(root, EXAMPLE_DAY, out)
+    state = load_state(root)
+    assert state is not None
+    del state["folders"]
+    write_state(root, state)
+    append(root / "content/contacts/samuel-achebe.md", "\nMore.\n")
+    assert build_site(root, EXAMPLE_DAY, out).spliced is None
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+def test_a_theme_folder_pointed_elsewhere_is_seen(example_journal: Path, tmp_path: Path) -> None:
+    root, out = example_journal, tmp_path / "site"
+    (root / "themes").mkdir()
+    (root / "themes/mine").symlink_to(default_theme_dir())
+    settings = root / "infoint.yaml"
+    settings.write_text(settings.read_text().replace("theme: default", "theme: mine"))
+    build_site(root, EXAMPLE_DAY, out)
+    assert (root / ".infoint-cache" / STATE_FILE).exists()  # it is the default theme
+    own = tmp_path / "own-theme"
+    shutil.copytree(default_theme_dir() / "templates", own / "templates")
+    page = own / "templates/contact.html"
+    page.write_text(page.read_text().replace('class="panel-title">Notes<', ">My notes<"))
+    (root / "themes/mine").unlink()
+    (root / "themes/mine").symlink_to(own)
+    append(root / "content/contacts/samuel-achebe.md", "\nMore.\n")
+    assert build_site(root, EXAMPLE_DAY, out).spliced is None
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
