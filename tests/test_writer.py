@@ -517,3 +517,45 @@ def test_a_spare_site_shaped_differently_is_written_over(tmp_path: Path, journal
     fresh = tmp_path / "fresh"
     built(journal, fresh)
     assert site_bytes(out) == site_bytes(fresh)
+
+
+def test_a_recycled_file_is_written_over_only_when_no_other_site_shares_it(
+        tmp_path: Path, journal: Path) -> None:
+    """Writing over a file of the replaced site where it is is much faster than removing
+    it and making it anew; but a file that is also a name in the live site (a page the
+    last build linked) must never be written through."""
+    out = tmp_path / "site"
+    spare = journal / ".infoint-cache" / "previous-site"
+    built(journal, out)
+    built(journal, out)  # the first site is the spare now
+    shared, live_page = spare / "contacts/jane-doe/index.html", out / "contacts/jane-doe/index.html"
+    shared.unlink()
+    os.link(live_page, shared)
+    live_bytes = live_page.read_bytes()
+    dashboard = (spare / "index.html").stat().st_ino
+    jane = journal / "content/contacts/jane-doe.md"
+    jane.write_text(jane.read_text(encoding="utf-8") + "\nA third build.\n", encoding="utf-8")
+    built(journal, out)
+    assert (out / "index.html").stat().st_ino == dashboard  # written over in place
+    assert (spare / "contacts/jane-doe/index.html").read_bytes() == live_bytes  # not through
+    fresh = tmp_path / "fresh"
+    built(journal, fresh)
+    assert site_bytes(out) == site_bytes(fresh)
+
+
+def test_a_page_unchanged_for_two_builds_is_left_where_it_is(tmp_path: Path,
+                                                            journal: Path) -> None:
+    """The two sites take turns as the live one and the one written over: a page linked
+    into both needs neither removing nor linking again."""
+    out = tmp_path / "site"
+    built(journal, out)
+    built(journal, out)  # links the first site's pages into the second
+    page = out / "contacts/jane-doe/index.html"
+    inode = page.stat().st_ino
+    spare_page = journal / ".infoint-cache/previous-site/contacts/jane-doe/index.html"
+    assert spare_page.stat().st_ino == inode
+    built(journal, out)
+    assert page.stat().st_ino == inode
+    fresh = tmp_path / "fresh"
+    built(journal, fresh)
+    assert site_bytes(out) == site_bytes(fresh)
