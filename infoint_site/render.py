@@ -90,8 +90,6 @@ class SiteRenderer:
             self.memo.global_key = global_key
             self.memo.reset()
         ids_key = (tuple(journal.contacts), tuple(journal.meetings), tuple(journal.companies))
-        self._ids_digest = digest(repr(ids_key))
-        """Which pages exist: with the text, all a note's HTML depends on (its links)."""
         if self.memo.ids_key != ids_key:
             self.memo.ids_key = ids_key
             self.memo.markdown.clear()
@@ -125,6 +123,12 @@ class SiteRenderer:
                 self.memo.inputs = self.inputs
 
     # -- helpers -----------------------------------------------------------------
+
+    @functools.cached_property
+    def _ids_digest(self) -> bytes:
+        """Which pages exist: with its text, all a note's HTML depends on (its links).
+        Made when first needed: only the persistent cache keys by it."""
+        return digest(repr(self.memo.ids_key))
 
     def body_html(self, record: Any, kind: str, base: str) -> str:
         """A record's Markdown body as HTML, its links relative to the page at `base`."""
