@@ -29,6 +29,7 @@ from .quick import (
     BuildResult,
     Hole,
     carried_holes,
+    forget,
     load_state,
     quick_build,
     record_sources,
@@ -80,20 +81,21 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
     files = tuple((f.kind, f.path, digest(f.data)) for f in sources.files)
     loaded = process(sources, today, ParseMemo(cache), workers)
     settings = loaded.journal.settings
-    theme = find_theme(root, settings.theme)
     # What a quick rebuild needs to know (see `quick`): only for an unencrypted site
-    # of the default theme, read without a problem.
+    # of the default theme (below), read without a problem.
     recorded = record_sources(
         sources.files, _by_path(loaded), sources.settings, root, settings.timezone,
         settings.output, loaded.analysis.today, started_ns,
-    ) if (cache is not None and not settings.privacy.encrypt and not sources.problems
-          and theme.folders == (default_theme_dir(),)) else None
+    ) if cache is not None and not settings.privacy.encrypt and not sources.problems else None
     del sources  # the files' bytes (30 MB at 10,000 files) are parsed: let them go
     target = output_folder(root, settings.output, out)
     if loaded.failed(strict):
         raise JournalInvalid(_failure(loaded.problems, strict), loaded.problems)
     check_output(root, target)
     key = site_key(check_password(password)) if settings.privacy.encrypt else None
+    theme = find_theme(root, settings.theme)
+    if theme.folders != (default_theme_dir(),):
+        recorded = None
     urls = OpaqueUrls(key.path_key) if key else Urls()
     memo = RenderMemo(store=cache)
     # Pages unchanged since the site being replaced keep their file (never when
@@ -144,6 +146,8 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
     if holes is not None and recorded is not None:
         save_state(root, target, recorded, holes, renderer.search_entries, problems, report,
                    report.pages, writer.files)
+    elif cache is not None:
+        forget(root)  # the last state describes a site that is gone
     return BuildResult(target, report.pages, len(writer.files) + 1, written,
                        time.perf_counter() - started, problems, loaded, report)
 

@@ -52,8 +52,6 @@ def _reason(exc: OSError) -> str:
     return text[:1].lower() + text[1:]
 
 
-
-
 def _read_file(root: Path, real_root: str, full: Path, rel: str,
                problems: list[Problem]) -> tuple[bytes, tuple[int, ...]] | None:
     """The file's bytes and its stamp (see `SourceFile`), or None with the problem."""
