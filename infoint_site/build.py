@@ -20,21 +20,14 @@ from .body_edit import only_bodies_changed
 from .cache import BuildCache, cache_folder, digest
 from .encrypt import check_password, site_key
 from .errors import JournalInvalid
+from .holes import Hole
 from .journal import link
 from .loader import read_sources
 from .pipeline import Loaded, ParseMemo, process
 from .privacy import privacy_report
 from .problems import Problem, count, sort_problems, summary
-from .quick import (
-    BuildResult,
-    Hole,
-    carried_holes,
-    forget,
-    load_state,
-    quick_build,
-    record_sources,
-    save_state,
-)
+from .quick import BuildResult, quick_build
+from .quick_state import carried_holes, forget, load_state, record_sources, save_state
 from .records import Record
 from .render import BODY_BLIND, RenderMemo, SiteRenderer
 from .settings import Settings

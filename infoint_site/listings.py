@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from .body import question_key
+from .holes import HoleKey, marked
 from .questions import group_title, question_bank
-from .quick import HoleKey, marked
 from .search import search_entry
 from .svg import Bar, GraphNode, columns, hbars, referral_graph
 from .urls import Urls
@@ -22,7 +22,7 @@ from .views import CONTACT_STATUS_ORDER, MONTHS, Link, short_date
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from .quick import Hole
+    from .holes import Hole
     from .render import SiteRenderer
 
 DASHBOARD_OVERDUE = 100

@@ -8,9 +8,9 @@ headings, links that all resolve, no warnings), every file of the site stays as 
 but where that note's HTML stands: its own page, the preparation sheets quoting it, its
 search entry and its answers on the question pages.
 
-A full build records where those stand (the *holes*: byte ranges in each file) and
-what it read (each file's inode, size, times, digest and front matter digest) in a
-signed file of the cache folder, ``quick.state``. `quick_build` checks all of it
+A full build records where those stand (the *holes*: byte ranges in each file, see
+`holes`) and what it read (each file's inode, size, times, digest and front matter
+digest) in a signed file of the cache folder (see `quick_state`). `quick_build` checks it
 against the disk: the same program, packages, theme, settings, day and output folder
 (the very folder the build swapped in), the same content files, every page it would
 touch still the file the build wrote. Any doubt and it returns None: the full build
@@ -22,22 +22,33 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
-import hashlib
-import hmac
 import os
-import pickle
-import re
 import stat
-import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cache import CACHE_DIR, cache_folder, digest, signing_key
+from .cache import digest
+from .holes import Hole, HoleKey
+from .quick_state import (
+    STATE_KEYS,
+    Recorded,
+    Stamp,
+    answer_lines,
+    environment_key,
+    folder_stamp,
+    forget,
+    front_digest,
+    load_state,
+    note_facts,
+    site_stamp,
+    theme_folders,
+    top_folders,
+    write_state,
+)
 from .urls import MARKER, QUICK_SUFFIX
 
 if TYPE_CHECKING:
@@ -46,19 +57,6 @@ if TYPE_CHECKING:
     from .problems import Problem
     from .records import Record
 
-HoleKey = tuple[Any, ...]
-"""What stands in a hole: ("body", note path), ("answer", meeting path, heading line)
-or ("search", note path)."""
-Hole = tuple[HoleKey, int, int]
-"""A hole: what stands in it, and its byte range in the file; -1, -1 when the build
-could not tell where it stands (then a note it shows is never spliced)."""
-Stamp = tuple[int, ...]
-"""(inode, size, mtime_ns[, ctime_ns]) of a file: it changed if any of them did."""
-
-STATE_FILE = "quick.state"
-STATE_KEYS = frozenset({"environment", "out", "folder", "folders", "recorded", "holes",
-                        "stamps", "problems", "privacy", "search", "pages", "files"})
-MAGIC = b"INFOINT-QUICK-1\n"
 RACY_NS = 2_000_000_000
 """Content files modified this close to the time they were read are read again every
 time: a save in the same clock tick as the read would keep the stamp it had."""
@@ -79,179 +77,6 @@ class BuildResult:
     privacy: PrivacyReport
     spliced: int | None = None
     """After a quick rebuild: how many files the new notes were spliced into."""
-
-
-# -- what a full build records -------------------------------------------------------
-
-
-def locate_holes(page: bytes, parts: Sequence[tuple[HoleKey, str]]) -> list[Hole]:
-    """Where each part (a note's HTML, as given to the template) stands in `page`: only
-    where it stands once and is not empty can it be told apart."""
-    holes: list[Hole] = []
-    for key, html in parts:
-        part = html.encode("utf-8")
-        at = page.find(part) if part else -1
-        if at < 0 or page.find(part, at + 1) >= 0:
-            holes.append((key, -1, -1))
-        else:
-            holes.append((key, at, at + len(part)))
-    return holes
-
-
-_TOKEN = os.urandom(12).hex()
-"""Part of every marker, new in each process: a name or title may hold a NUL (a YAML
-escape), but not this, which no one can know in advance."""
-_MARKER = re.compile(f"\\x00{_TOKEN}([0-9]+)([\\x01\\x02])")
-
-
-def marked(index: int, html: str) -> str:
-    """`html` between markers, for a page with many holes (`unmark` finds and removes
-    them)."""
-    return f"\x00{_TOKEN}{index}\x01{html}\x00{_TOKEN}{index}\x02" if html else html
-
-
-def unmark(html: str, parts: Sequence[tuple[HoleKey, str]]) -> tuple[bytes, list[Hole]]:
-    """The page rendered with `marked` parts, as bytes without the markers, and where
-    each part stands: in one pass, where searching for each part in a page of
-    thousands of answers would take the square of its length."""
-    pieces: list[bytes] = []
-    position = last = 0
-    starts: dict[int, list[int]] = {}
-    ends: dict[int, list[int]] = {}
-    for match in _MARKER.finditer(html):
-        piece = html[last:match.start()].encode("utf-8")
-        pieces.append(piece)
-        position += len(piece)
-        last = match.end()
-        found = starts if match.group(2) == "\x01" else ends
-        found.setdefault(int(match.group(1)), []).append(position)
-    pieces.append(html[last:].encode("utf-8"))
-    data = b"".join(pieces)
-    holes: list[Hole] = []
-    for index, (key, part) in enumerate(parts):
-        start, end = starts.get(index, []), ends.get(index, [])
-        if (len(start) == 1 == len(end)
-                and data[start[0]:end[0]] == part.encode("utf-8") and part):
-            holes.append((key, start[0], end[0]))
-        else:  # not shown, shown twice or changed on the way: never spliced
-            holes.append((key, -1, -1))
-    return data, holes
-
-
-def note_facts(record: Record) -> bytes:
-    """What a note's text decides besides its HTML: the same facts, the same site. (The
-    lines of its answers are not among them: they only tell the answers apart.)"""
-    questions = tuple(a.question for a in getattr(record, "answers", ()))
-    return digest(repr((getattr(record, "evaluated", None), bool(record.body.strip()),
-                        record.body_line, questions)))
-
-
-def answer_lines(record: Record) -> tuple[int, ...]:
-    return tuple(a.line for a in getattr(record, "answers", ()))
-
-
-def front_digest(data: bytes, body_line: int) -> bytes:
-    """The digest of a file's bytes before its body (front matter and fences)."""
-    end = 0
-    try:
-        for _ in range(body_line - 1):
-            end = data.index(b"\n", end) + 1
-    except ValueError:
-        end = len(data)
-    return digest(data[:end])
-
-
-@dataclass(frozen=True, slots=True)
-class Recorded:
-    """What a full build hands over to be kept for the quick rebuild."""
-
-    sources: dict[str, tuple[str, Stamp, bytes, bytes, bytes, tuple[int, ...]]]
-    """Content file → (kind, stamp when read, digest, front matter digest, facts, lines
-    of its answers)."""
-    settings: bytes | None
-    """The digest of infoint.yaml's bytes."""
-    themes: tuple[tuple[str, str], ...]
-    """The journal's theme folders, and where each leads (see `theme_folders`)."""
-    timezone: str
-    output: str
-    today: date
-    started_ns: int
-
-
-def theme_folders(root: Path) -> tuple[tuple[str, str], ...]:
-    """The journal's ``themes/`` folders and the real folder each is (one may be a
-    symlink to the default theme, and then be pointed elsewhere)."""
-    folder = root / "themes"
-    if not folder.is_dir():
-        return ()
-    return tuple(sorted((p.name, os.path.realpath(p)) for p in folder.iterdir() if p.is_dir()))
-
-
-def record_sources(files: Iterable[Any], records: dict[str, Record], settings: bytes | None,
-                   root: Path, timezone: str, output: str, today: date,
-                   started_ns: int) -> Recorded | None:
-    """The content files as read (`SourceFile`s, with their records by path); None when
-    one of them is not a note the quick rebuild can take (no record, a subfolder)."""
-    sources = {}
-    for source in files:
-        record = records.get(source.path)
-        if record is None or source.path.count("/") != 2 or not source.stamp:
-            return None
-        sources[source.path] = (source.kind, source.stamp, digest(source.data),
-                                front_digest(source.data, record.body_line), note_facts(record),
-                                answer_lines(record))
-    return Recorded(sources, digest(settings) if settings is not None else None,
-                    theme_folders(root), timezone, output, today, started_ns)
-
-
-def save_state(root: Path, out: Path, recorded: Recorded, holes: dict[str, list[Hole]],
-               search: dict[str, tuple[str, dict[str, str], str]], problems: list[Problem],
-               privacy: PrivacyReport, pages: int, site: list[str]) -> None:
-    """Keep what the build of `out` read, the stamp of every file of the `site` it
-    wrote, and where its notes stand (after the swap)."""
-    try:
-        folder = os.stat(out)
-        marker = _site_stamp(out / MARKER)
-        stamps = {file: _site_stamp(out / file) for file in site}
-    except OSError:
-        return forget(root)
-    # One string per note path, however often it appears: a smaller file, read faster.
-    same = {path: path for path in recorded.sources}
-    holes = {file: [((key[0], same.get(key[1], key[1]), *key[2:]), start, end)
-                    for key, start, end in found] for file, found in holes.items()}
-    state = {
-        "environment": environment_key(), "out": str(out.absolute()),
-        "folder": _folder_stamp(folder, marker), "folders": _folders(out),
-        "recorded": recorded,
-        "holes": holes, "stamps": stamps, "problems": problems, "privacy": privacy,
-        "search": {same.get(path, path): len(prefix) for path, (_, _, prefix) in search.items()},
-        "pages": pages, "files": len(site) + 1,
-    }
-    _write(root, state)
-
-
-def carried_holes(previous: dict[str, Any] | None, out: Path,
-                  file: str) -> list[Hole] | None:
-    """The holes of a page the last build made and this one kept (linked as it was), if
-    the last state knew them and it is still that very file."""
-    if previous is None or previous["out"] != str(out.absolute()):
-        return None
-    kept = previous["holes"].get(file)
-    if kept is None:
-        return None
-    try:
-        return kept if _site_stamp(out / file) == previous["stamps"][file] else None
-    except OSError:
-        return None
-
-
-def forget(root: Path) -> None:
-    """Remove the state: the site no longer is what it describes."""
-    with contextlib.suppress(OSError):
-        (root / CACHE_DIR / STATE_FILE).unlink()
-
-
-# -- the quick rebuild ----------------------------------------------------------------
 
 
 def quick_build(root: Path, today: date | None, out: Path | None,
@@ -307,7 +132,7 @@ def quick_build(root: Path, today: date | None, out: Path | None,
     if spliced and not _publish(root, target, spliced, new_state):
         return None
     if read and not spliced:  # new stamps, or files no longer too fresh to trust
-        _write(root, new_state)
+        write_state(root, new_state)
     return BuildResult(target, state["pages"], state["files"],
                        sum(len(p) for d in spliced.values() for p in d),
                        time.perf_counter() - started,
@@ -321,8 +146,8 @@ def _same_inputs(root: Path, target: Path, state: dict[str, Any], today: date | 
 
     recorded: Recorded = state["recorded"]
     try:
-        if (_folder_stamp(os.stat(target), _site_stamp(target / MARKER)) != state["folder"]
-                or _folders(target) != state["folders"]):
+        if (folder_stamp(os.stat(target), site_stamp(target / MARKER)) != state["folder"]
+                or top_folders(target) != state["folders"]):
             return False
         leftover = f".{target.name}."
         if any(n.startswith(leftover) and n.endswith(".infoint-tmp")
@@ -422,7 +247,7 @@ class _NoteEdits:
         if file not in self.pages:
             path = self.target / file
             try:
-                if _site_stamp(path) != self.state["stamps"].get(file):
+                if site_stamp(path) != self.state["stamps"].get(file):
                     return None
                 self.pages[file] = path.read_bytes()
             except OSError:
@@ -594,8 +419,8 @@ def _publish(root: Path, target: Path, spliced: dict[str, list[bytes | memoryvie
             raise WriteFailed(f"cannot write {path}: {exc.strerror}; build again") from exc
     stamps = dict(state["stamps"])
     for file in spliced:
-        stamps[file] = _site_stamp(target / file)
-    _write(root, {**state, "stamps": stamps, "folders": _folders(target)})
+        stamps[file] = site_stamp(target / file)
+    write_state(root, {**state, "stamps": stamps, "folders": top_folders(target)})
     return True
 
 
@@ -617,102 +442,3 @@ def _site_unchanged(target: Path, stamps: dict[str, Stamp]) -> bool:
     except OSError:
         return False
     return True
-
-
-def _folder_stamp(folder: os.stat_result, marker: Stamp) -> Stamp:
-    """The output folder as the build swapped it in: every full build writes a new marker."""
-    return (folder.st_dev, folder.st_ino, *marker)
-
-
-def _folders(target: Path) -> dict[str, int]:
-    """The times of the output folder and of the folders in it: a file added there (a
-    `.git`, a CV in `contacts/`) changes them, and the full build refuses such a site.
-    (Deeper, in a page's own folder, only the full build looks; the quick rebuild never
-    removes anything, so nothing is lost either way.)"""
-    folders = {"": os.stat(target).st_mtime_ns}
-    with os.scandir(target) as entries:
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                folders[entry.name] = entry.stat(follow_symlinks=False).st_mtime_ns
-    return folders
-
-
-def _site_stamp(path: Path) -> Stamp:
-    """A page's stamp; not its ctime, which links to it (the spare site) change."""
-    info = os.lstat(path)
-    if not stat.S_ISREG(info.st_mode):
-        raise OSError(f"{path} is not a file")
-    return (info.st_ino, info.st_size, info.st_mtime_ns)
-
-
-# -- the state file -------------------------------------------------------------------
-
-
-def environment_key() -> bytes:
-    """This program, its packages and the default theme: a state from any other is void."""
-    from .theme import default_theme_dir
-
-    h = hashlib.blake2b(digest_size=16)
-    h.update(sys.version.encode())
-    here = os.getcwd()
-    for entry in sys.path:  # the installed packages, by their names and versions
-        if not entry or os.path.abspath(entry) == here:
-            continue  # how it was started (`python -m` or a script) is not what runs
-        try:
-            names = sorted(n for n in os.listdir(entry) if n.endswith((".dist-info",
-                                                                       ".egg-info")))
-        except OSError:
-            continue
-        if names:  # a folder of code (a script's own, say) is not an installation
-            h.update(repr(names).encode())
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.glob("*.py")):
-        h.update(path.read_bytes())
-    theme = default_theme_dir()
-    for path in sorted(theme.rglob("*")):
-        if path.is_file():
-            h.update(path.relative_to(theme).as_posix().encode() + b"\0" + path.read_bytes())
-    return h.digest()
-
-
-def load_state(root: Path) -> dict[str, Any] | None:
-    """The state the last build kept, if it is this user's own and unaltered."""
-    key = signing_key(create=False)
-    if key is None:
-        return None
-    try:
-        blob = (root / CACHE_DIR / STATE_FILE).read_bytes()
-    except OSError:
-        return None
-    head = len(MAGIC) + 32
-    if not blob.startswith(MAGIC) or len(blob) < head:
-        return None
-    payload = memoryview(blob)[head:]
-    if not hmac.compare_digest(blob[len(MAGIC):head], hmac.new(key, payload, "sha256").digest()):
-        return None
-    gc.disable()  # tens of thousands of small objects: no collections while they arrive
-    try:
-        state = pickle.loads(payload)  # signed by this user: see cache.py
-    except Exception:
-        return None
-    finally:
-        gc.enable()
-    return state if isinstance(state, dict) else None
-
-
-def _write(root: Path, state: dict[str, Any]) -> None:
-    key = signing_key(create=True)
-    if key is None:
-        return
-    payload = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
-    try:
-        folder = cache_folder(root)
-        temporary = folder / f".{STATE_FILE}.{os.getpid()}.tmp"
-        temporary.unlink(missing_ok=True)  # a leftover, or a planted link: never written through
-        with open(temporary, "xb") as handle:
-            handle.write(MAGIC)
-            handle.write(hmac.new(key, payload, "sha256").digest())
-            handle.write(payload)
-        os.replace(temporary, folder / STATE_FILE)
-    except OSError:
-        forget(root)

@@ -20,11 +20,11 @@ from .analysis import Analysis
 from .cache import digest
 from .encrypt import Sealer, SiteKey
 from .headers import headers_file
+from .holes import Hole, HoleKey, locate_holes, unmark
 from .listings import DASHBOARD_OVERDUE, FOLLOW_UPS_DONE
 from .markdown import Markdown, render_note
 from .problems import Problem
 from .questions import group_title, question_bank
-from .quick import Hole, HoleKey, locate_holes, unmark
 from .records import Meeting
 from .render_memo import RenderMemo, freeze
 from .theme import Theme
@@ -207,9 +207,9 @@ class SiteRenderer:
     def _page(self, url: str, template: str, base: str | None = None,
               holes: Sequence[tuple[HoleKey, str]] = (), marked: bool = False,
               **context: Any) -> tuple[str, bytes]:
-        """Render one page; with holes recorded (see `quick`), where in its bytes each
+        """Render one page; with holes recorded (see `holes`), where in its bytes each
         of the given notes' HTML stands: found in the page, or, if `marked`, given to
-        the template between markers (`quick.marked`), which are taken out again."""
+        the template between markers (`holes.marked`), which are taken out again."""
         self.memo.rendered += 1
         base = Urls.base_for(url) if base is None else base
         section = next((s for s, _ in reversed(SECTIONS) if s and url.startswith(s)), "")

@@ -19,8 +19,8 @@ from click.testing import CliRunner
 
 from infoint_site.build import build_site
 from infoint_site.cli import main
-from infoint_site.quick import STATE_FILE, front_digest, load_state, locate_holes, marked, unmark
-from infoint_site.quick import _write as write_state
+from infoint_site.holes import locate_holes, marked, unmark
+from infoint_site.quick_state import STATE_FILE, front_digest, load_state, write_state
 from infoint_site.theme import default_theme_dir
 from infoint_site.urls import QUICK_SUFFIX
 from infoint_site.writer import MARKER, UnsafeOutput

@@ -1,0 +1,249 @@
+"""What a full build keeps for the quick rebuild (`quick`), in a signed file of the
+cache folder, ``quick.state``: each content file as it was read (inode, size, times,
+digest, the digest of its front matter, what its text decides besides its HTML), the
+holes of every page (`holes`), the stamp of every file of the site, and the program,
+packages and theme it was made by.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import hmac
+import os
+import pickle
+import stat
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .cache import CACHE_DIR, cache_folder, digest, signing_key
+from .holes import Hole
+from .urls import MARKER
+
+if TYPE_CHECKING:
+    from .privacy import PrivacyReport
+    from .problems import Problem
+    from .records import Record
+
+Stamp = tuple[int, ...]
+"""(inode, size, mtime_ns[, ctime_ns]) of a file: it changed if any of them did."""
+
+STATE_FILE = "quick.state"
+STATE_KEYS = frozenset({"environment", "out", "folder", "folders", "recorded", "holes",
+                        "stamps", "problems", "privacy", "search", "pages", "files"})
+MAGIC = b"INFOINT-QUICK-1\n"
+
+
+def note_facts(record: Record) -> bytes:
+    """What a note's text decides besides its HTML: the same facts, the same site. (The
+    lines of its answers are not among them: they only tell the answers apart.)"""
+    questions = tuple(a.question for a in getattr(record, "answers", ()))
+    return digest(repr((getattr(record, "evaluated", None), bool(record.body.strip()),
+                        record.body_line, questions)))
+
+
+def answer_lines(record: Record) -> tuple[int, ...]:
+    return tuple(a.line for a in getattr(record, "answers", ()))
+
+
+def front_digest(data: bytes, body_line: int) -> bytes:
+    """The digest of a file's bytes before its body (front matter and fences)."""
+    end = 0
+    try:
+        for _ in range(body_line - 1):
+            end = data.index(b"\n", end) + 1
+    except ValueError:
+        end = len(data)
+    return digest(data[:end])
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What a full build hands over to be kept for the quick rebuild."""
+
+    sources: dict[str, tuple[str, Stamp, bytes, bytes, bytes, tuple[int, ...]]]
+    """Content file → (kind, stamp when read, digest, front matter digest, facts, lines
+    of its answers)."""
+    settings: bytes | None
+    """The digest of infoint.yaml's bytes."""
+    themes: tuple[tuple[str, str], ...]
+    """The journal's theme folders, and where each leads (see `theme_folders`)."""
+    timezone: str
+    output: str
+    today: date
+    started_ns: int
+
+
+def theme_folders(root: Path) -> tuple[tuple[str, str], ...]:
+    """The journal's ``themes/`` folders and the real folder each is (one may be a
+    symlink to the default theme, and then be pointed elsewhere)."""
+    folder = root / "themes"
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted((p.name, os.path.realpath(p)) for p in folder.iterdir() if p.is_dir()))
+
+
+def record_sources(files: Iterable[Any], records: dict[str, Record], settings: bytes | None,
+                   root: Path, timezone: str, output: str, today: date,
+                   started_ns: int) -> Recorded | None:
+    """The content files as read (`SourceFile`s, with their records by path); None when
+    one of them is not a note the quick rebuild can take (no record, a subfolder)."""
+    sources = {}
+    for source in files:
+        record = records.get(source.path)
+        if record is None or source.path.count("/") != 2 or not source.stamp:
+            return None
+        sources[source.path] = (source.kind, source.stamp, digest(source.data),
+                                front_digest(source.data, record.body_line), note_facts(record),
+                                answer_lines(record))
+    return Recorded(sources, digest(settings) if settings is not None else None,
+                    theme_folders(root), timezone, output, today, started_ns)
+
+
+def save_state(root: Path, out: Path, recorded: Recorded, holes: dict[str, list[Hole]],
+               search: dict[str, tuple[str, dict[str, str], str]], problems: list[Problem],
+               privacy: PrivacyReport, pages: int, site: list[str]) -> None:
+    """Keep what the build of `out` read, the stamp of every file of the `site` it
+    wrote, and where its notes stand (after the swap)."""
+    try:
+        folder = os.stat(out)
+        marker = site_stamp(out / MARKER)
+        stamps = {file: site_stamp(out / file) for file in site}
+    except OSError:
+        return forget(root)
+    # One string per note path, however often it appears: a smaller file, read faster.
+    same = {path: path for path in recorded.sources}
+    holes = {file: [((key[0], same.get(key[1], key[1]), *key[2:]), start, end)
+                    for key, start, end in found] for file, found in holes.items()}
+    state = {
+        "environment": environment_key(), "out": str(out.absolute()),
+        "folder": folder_stamp(folder, marker), "folders": top_folders(out),
+        "recorded": recorded,
+        "holes": holes, "stamps": stamps, "problems": problems, "privacy": privacy,
+        "search": {same.get(path, path): len(prefix) for path, (_, _, prefix) in search.items()},
+        "pages": pages, "files": len(site) + 1,
+    }
+    write_state(root, state)
+
+
+def carried_holes(previous: dict[str, Any] | None, out: Path,
+                  file: str) -> list[Hole] | None:
+    """The holes of a page the last build made and this one kept (linked as it was), if
+    the last state knew them and it is still that very file."""
+    if previous is None or previous["out"] != str(out.absolute()):
+        return None
+    kept = previous["holes"].get(file)
+    if kept is None:
+        return None
+    try:
+        return kept if site_stamp(out / file) == previous["stamps"][file] else None
+    except OSError:
+        return None
+
+
+def forget(root: Path) -> None:
+    """Remove the state: the site no longer is what it describes."""
+    with contextlib.suppress(OSError):
+        (root / CACHE_DIR / STATE_FILE).unlink()
+
+
+def folder_stamp(folder: os.stat_result, marker: Stamp) -> Stamp:
+    """The output folder as the build swapped it in: every full build writes a new marker."""
+    return (folder.st_dev, folder.st_ino, *marker)
+
+
+def top_folders(target: Path) -> dict[str, int]:
+    """The times of the output folder and of the folders in it: a file added there (a
+    `.git`, a CV in `contacts/`) changes them, and the full build refuses such a site.
+    (Deeper, in a page's own folder, only the full build looks; the quick rebuild never
+    removes anything, so nothing is lost either way.)"""
+    folders = {"": os.stat(target).st_mtime_ns}
+    with os.scandir(target) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                folders[entry.name] = entry.stat(follow_symlinks=False).st_mtime_ns
+    return folders
+
+
+def site_stamp(path: Path) -> Stamp:
+    """A page's stamp; not its ctime, which links to it (the spare site) change."""
+    info = os.lstat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(f"{path} is not a file")
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def environment_key() -> bytes:
+    """This program, its packages and the default theme: a state from any other is void."""
+    from .theme import default_theme_dir
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(sys.version.encode())
+    here = os.getcwd()
+    for entry in sys.path:  # the installed packages, by their names and versions
+        if not entry or os.path.abspath(entry) == here:
+            continue  # how it was started (`python -m` or a script) is not what runs
+        try:
+            names = sorted(n for n in os.listdir(entry) if n.endswith((".dist-info",
+                                                                       ".egg-info")))
+        except OSError:
+            continue
+        if names:  # a folder of code (a script's own, say) is not an installation
+            h.update(repr(names).encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.glob("*.py")):
+        h.update(path.read_bytes())
+    theme = default_theme_dir()
+    for path in sorted(theme.rglob("*")):
+        if path.is_file():
+            h.update(path.relative_to(theme).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.digest()
+
+
+def load_state(root: Path) -> dict[str, Any] | None:
+    """The state the last build kept, if it is this user's own and unaltered."""
+    key = signing_key(create=False)
+    if key is None:
+        return None
+    try:
+        blob = (root / CACHE_DIR / STATE_FILE).read_bytes()
+    except OSError:
+        return None
+    head = len(MAGIC) + 32
+    if not blob.startswith(MAGIC) or len(blob) < head:
+        return None
+    payload = memoryview(blob)[head:]
+    if not hmac.compare_digest(blob[len(MAGIC):head], hmac.new(key, payload, "sha256").digest()):
+        return None
+    gc.disable()  # tens of thousands of small objects: no collections while they arrive
+    try:
+        state = pickle.loads(payload)  # signed by this user: see cache.py
+    except Exception:
+        return None
+    finally:
+        gc.enable()
+    return state if isinstance(state, dict) else None
+
+
+def write_state(root: Path, state: dict[str, Any]) -> None:
+    """Keep `state`, signed, in place of the last one (atomically)."""
+    key = signing_key(create=True)
+    if key is None:
+        return
+    payload = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        folder = cache_folder(root)
+        temporary = folder / f".{STATE_FILE}.{os.getpid()}.tmp"
+        temporary.unlink(missing_ok=True)  # a leftover, or a planted link: never written through
+        with open(temporary, "xb") as handle:
+            handle.write(MAGIC)
+            handle.write(hmac.new(key, payload, "sha256").digest())
+            handle.write(payload)
+        os.replace(temporary, folder / STATE_FILE)
+    except OSError:
+        forget(root)
