@@ -27,7 +27,15 @@ from .pipeline import Loaded, ParseMemo, process
 from .privacy import privacy_report
 from .problems import Problem, count, sort_problems, summary
 from .quick import BuildResult, quick_build
-from .quick_state import carried_holes, forget, load_state, record_sources, save_state
+from .quick_state import (
+    Stamp,
+    carried_holes,
+    forget,
+    load_state,
+    record_sources,
+    save_state,
+    site_stamps,
+)
 from .records import Record
 from .render import BODY_BLIND, RenderMemo, SiteRenderer
 from .settings import Settings
@@ -77,7 +85,8 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
     # What a quick rebuild needs to know (see `quick`): only for an unencrypted site
     # of the default theme (below), read without a problem.
     recorded = record_sources(
-        sources.files, _by_path(loaded), sources.settings, root, settings.timezone,
+        zip(sources.files, (d for _, _, d in files), strict=True), _by_path(loaded),
+        sources.settings, root, settings.timezone,
         settings.output, loaded.analysis.today, started_ns,
     ) if cache is not None and not settings.privacy.encrypt and not sources.problems else None
     del sources  # the files' bytes (30 MB at 10,000 files) are parsed: let them go
@@ -135,10 +144,12 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
         state = LastBuild(files, loaded.journal.unreadable_contacts, settings,
                           loaded.analysis.today, renderer.global_digest)
         cache.set_pages_of(target, pages if key is None else {}, state if key is None else None)
-    holes = _all_holes(renderer, target, linked, last_state) if recorded is not None else None
-    if holes is not None and recorded is not None:
+    stamps = site_stamps(target, writer.files) if recorded is not None else None
+    holes = _all_holes(renderer, target, linked, last_state, stamps) \
+        if stamps is not None else None
+    if holes is not None and recorded is not None and stamps is not None:
         save_state(root, target, recorded, holes, renderer.search_entries, problems, report,
-                   report.pages, writer.files)
+                   report.pages, stamps)
     elif cache is not None:
         forget(root)  # the last state describes a site that is gone
     return BuildResult(target, report.pages, len(writer.files) + 1, written,
@@ -152,7 +163,7 @@ def _by_path(loaded: Loaded) -> dict[str, Record]:
 
 
 def _all_holes(renderer: SiteRenderer, target: Path, linked: list[str],
-               last_state: dict | None) -> dict[str, list[Hole]] | None:
+               last_state: dict | None, stamps: dict[str, Stamp]) -> dict[str, list[Hole]] | None:
     """Where notes stand in every page of the site just swapped in: as rendered, or,
     for a page kept from the last build, as the last state knew it; None when a kept
     page that shows a note is not known (the quick rebuild then waits for a full one)."""
@@ -161,7 +172,7 @@ def _all_holes(renderer: SiteRenderer, target: Path, linked: list[str],
     for file in linked:
         if file in BODY_BLIND:
             continue
-        found = carried_holes(last_state, target, file)
+        found = carried_holes(last_state, target, file, stamps)
         if found is None:
             return None
         if found:

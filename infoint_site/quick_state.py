@@ -88,32 +88,41 @@ def theme_folders(root: Path) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((p.name, os.path.realpath(p)) for p in folder.iterdir() if p.is_dir()))
 
 
-def record_sources(files: Iterable[Any], records: dict[str, Record], settings: bytes | None,
-                   root: Path, timezone: str, output: str, today: date,
+def record_sources(files: Iterable[tuple[Any, bytes]], records: dict[str, Record],
+                   settings: bytes | None, root: Path, timezone: str, output: str, today: date,
                    started_ns: int) -> Recorded | None:
-    """The content files as read (`SourceFile`s, with their records by path); None when
-    one of them is not a note the quick rebuild can take (no record, a subfolder)."""
+    """The content files as read (`SourceFile`s with the digests of their bytes, and
+    their records by path); None when one of them is not a note the quick rebuild can
+    take (no record, a subfolder)."""
     sources = {}
-    for source in files:
+    for source, file_digest in files:
         record = records.get(source.path)
         if record is None or source.path.count("/") != 2 or not source.stamp:
             return None
-        sources[source.path] = (source.kind, source.stamp, digest(source.data),
+        sources[source.path] = (source.kind, source.stamp, file_digest,
                                 front_digest(source.data, record.body_line), note_facts(record),
                                 answer_lines(record))
     return Recorded(sources, digest(settings) if settings is not None else None,
                     theme_folders(root), timezone, output, today, started_ns)
 
 
+def site_stamps(out: Path, site: Iterable[str]) -> dict[str, Stamp] | None:
+    """The stamp of every file of the `site` just swapped in at `out`; None if one is
+    gone or is no longer a file."""
+    try:
+        return {file: site_stamp(out / file) for file in site}
+    except OSError:
+        return None
+
+
 def save_state(root: Path, out: Path, recorded: Recorded, holes: dict[str, list[Hole]],
                search: dict[str, tuple[str, dict[str, str], str]], problems: list[Problem],
-               privacy: PrivacyReport, pages: int, site: list[str]) -> None:
-    """Keep what the build of `out` read, the stamp of every file of the `site` it
-    wrote, and where its notes stand (after the swap)."""
+               privacy: PrivacyReport, pages: int, stamps: dict[str, Stamp]) -> None:
+    """Keep what the build of `out` read, the `stamps` of every file of the site it
+    wrote (`site_stamps`), and where its notes stand (after the swap)."""
     try:
         folder = os.stat(out)
         marker = site_stamp(out / MARKER)
-        stamps = {file: site_stamp(out / file) for file in site}
     except OSError:
         return forget(root)
     # One string per note path, however often it appears: a smaller file, read faster.
@@ -126,24 +135,21 @@ def save_state(root: Path, out: Path, recorded: Recorded, holes: dict[str, list[
         "recorded": recorded,
         "holes": holes, "stamps": stamps, "problems": problems, "privacy": privacy,
         "search": {same.get(path, path): len(prefix) for path, (_, _, prefix) in search.items()},
-        "pages": pages, "files": len(site) + 1,
+        "pages": pages, "files": len(stamps) + 1,
     }
     write_state(root, state)
 
 
-def carried_holes(previous: dict[str, Any] | None, out: Path,
-                  file: str) -> list[Hole] | None:
+def carried_holes(previous: dict[str, Any] | None, out: Path, file: str,
+                  stamps: dict[str, Stamp]) -> list[Hole] | None:
     """The holes of a page the last build made and this one kept (linked as it was), if
-    the last state knew them and it is still that very file."""
+    the last state knew them and it is still that very file (by its stamp now)."""
     if previous is None or previous["out"] != str(out.absolute()):
         return None
     kept = previous["holes"].get(file)
-    if kept is None:
+    if kept is None or stamps.get(file) != previous["stamps"].get(file):
         return None
-    try:
-        return kept if site_stamp(out / file) == previous["stamps"][file] else None
-    except OSError:
-        return None
+    return kept
 
 
 def forget(root: Path) -> None:
