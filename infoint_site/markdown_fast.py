@@ -332,27 +332,30 @@ class FastEngine:
                  headings: set[int]) -> tuple[str, dict[int, str]] | None:
         """`Markdown.render_sections` by the fast engine, or None when it cannot be sure.
 
-        A section is the text from the line after its heading to the line of the next
-        top-level heading of its level or higher: such a heading closes every open
-        block, so those lines alone parse to the blocks between the two headings."""
+        A section is what markdown-it-py renders from the tokens after its heading up to
+        the next top-level heading of its level or higher: the stretch of the whole
+        text's HTML between those two headings, which is cut out of it rather than
+        rendered again. The top-level headings are found in the HTML by their tags (no
+        text can write a tag on this path: it has no ``<``) outside lists and quotes,
+        and must be the very ones the block parser finds in the text, level by level."""
         html = self.render(text, env)
         if html is None:
             return None
         tops = _without_panic(self._top_headings, text)
         if tops is None:
             return None
+        places = _top_heading_tags(html)
+        if [level for _, _, level in places] != [level for _, _, level in tops]:
+            return None
         data = text.encode()  # the fast engine maps nodes to UTF-8 byte offsets
         sections: dict[int, str] = {}
-        for i, (start, end, level) in enumerate(tops):
+        for i, (start, _, level) in enumerate(tops):
             line = data.count(b"\n", 0, start)
             if line not in headings:
                 continue
-            stop = next((other[0] for other in tops[i + 1:] if other[2] <= level), len(data))
-            lines = data[_next_line(data, end - 1):_line_start(data, stop)]
-            part = self.render(lines.decode(), env)
-            if part is None:
-                return None
-            sections[line] = part
+            stop = next((places[j][0] for j in range(i + 1, len(places))
+                         if places[j][2] <= level), len(html))
+            sections[line] = html[places[i][1]:stop]
         return html, sections
 
     def _top_headings(self, text: str) -> list[tuple[int, int, int]] | None:
@@ -367,11 +370,23 @@ class FastEngine:
         return tops
 
 
-def _next_line(data: bytes, pos: int) -> int:
-    """Where the line after the one holding `pos` starts (the end if there is none)."""
-    end = data.find(b"\n", pos)
-    return len(data) if end < 0 else end + 1
+_BLOCK_TAG = re.compile(r"<(/?)(?:ul|ol|blockquote)[ >]|<h([1-6])>|</h[1-6]>\n")
 
 
-def _line_start(data: bytes, pos: int) -> int:
-    return data.rfind(b"\n", 0, pos) + 1 if pos < len(data) else len(data)
+def _top_heading_tags(html: str) -> list[tuple[int, int, int]]:
+    """(where its opening tag starts, where the line after its closing tag starts,
+    level) of each heading in `html` outside lists and quotes."""
+    found: list[tuple[int, int, int]] = []
+    depth = 0
+    opened: tuple[int, int] | None = None
+    for match in _BLOCK_TAG.finditer(html):
+        if match.group(2) is not None:
+            if depth == 0:
+                opened = (match.start(), int(match.group(2)))
+        elif match.group(1) is None:  # a heading's closing tag
+            if depth == 0 and opened is not None:
+                found.append((opened[0], match.end(), opened[1]))
+                opened = None
+        else:
+            depth += -1 if match.group(1) else 1
+    return found
