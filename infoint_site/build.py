@@ -7,9 +7,11 @@ previous site exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,7 +20,7 @@ from .affected import PageInputs, page_inputs
 from .analysis import analyze
 from .body_edit import only_bodies_changed
 from .cache import BuildCache, cache_folder, digest
-from .encrypt import check_password, site_key
+from .encrypt import Sealer, check_password, site_key
 from .errors import JournalInvalid
 from .holes import Hole
 from .journal import link
@@ -41,7 +43,7 @@ from .render import BODY_BLIND, RenderMemo, SiteRenderer
 from .settings import Settings
 from .theme import default_theme_dir, find_theme
 from .urls import OpaqueUrls, Urls
-from .writer import SiteWriter, WriteFailed, check_output
+from .writer import SiteWriter, WriteFailed, Written, check_output
 
 
 def output_folder(root: Path, configured: str, out: Path | None) -> Path:
@@ -120,19 +122,22 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
         renderer.holes = {}
     pages: dict[str, tuple[bytes, int, int]] = {}
     linked: list[str] = []
-    with SiteWriter(target, _spare(root)) as writer:
-        for path, data in renderer.stream(workers):
+    with SiteWriter(target, _spare(root)) as writer, \
+            contextlib.closing(renderer.stream(workers, write=_writing(writer, sealer))) as stream:
+        # (the stream is closed first: its workers stop before a failed site is removed)
+        for path, data in stream:
             if data is None:  # the current site's file is still right: link it
                 if not writer.reuse(path):
                     raise WriteFailed(f"{target / path} changed during the build; build again")
                 pages[path] = previous[path]  # type: ignore[index]
                 linked.append(path)
                 continue
-            info = writer.write(path, sealer(path, data) if sealer else data)
+            info = writer.adopt(path, data) if isinstance(data, Written) \
+                else writer.write(path, sealer(path, data) if sealer else data)
             if path in memo.fingerprints:
-                pages[path] = (memo.fingerprints[path], info.st_size, info.st_mtime_ns)
+                pages[path] = (memo.fingerprints[path], info.size, info.mtime_ns)
             elif path in BODY_BLIND:  # kept by the next build if only bodies change
-                pages[path] = (LISTING, info.st_size, info.st_mtime_ns)
+                pages[path] = (LISTING, info.size, info.mtime_ns)
         problems = sort_problems([*loaded.problems, *renderer.problems])
         errors, warnings = count(problems)
         if errors or (strict and warnings):
@@ -154,6 +159,14 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
         forget(root)  # the last state describes a site that is gone
     return BuildResult(target, report.pages, len(writer.files) + 1, written,
                        time.perf_counter() - started, problems, loaded, report)
+
+
+def _writing(writer: SiteWriter, sealer: Sealer | None) -> Callable[[str, bytes], Written]:
+    """How a forked worker writes a page it rendered (sealed, when encrypting) into
+    `writer`'s folder, so its bytes need not travel back to this process."""
+    if sealer is None:
+        return writer.write
+    return lambda path, data: writer.write(path, sealer(path, data))
 
 
 def _by_path(loaded: Loaded) -> dict[str, Record]:

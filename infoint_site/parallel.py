@@ -1,14 +1,17 @@
 """Record pages rendered by forked worker processes, one per core.
 
 A worker inherits the analysed journal and the renderer at the fork, renders batches of
-contact, meeting and company pages, and hands back the pages and what rendering learned
-(warnings, answer sections, page fingerprints, cache entries); the main process merges
-it and writes as results arrive. The pages are the same bytes as a serial render.
+contact, meeting and company pages, and hands back what rendering learned (warnings,
+answer sections, page fingerprints, cache entries) with the pages, or, given a way to
+write them (`build` gives its writer's), writes the pages itself and hands back only
+their sizes and times: 150 MB of pages need not be pickled and piped at 10,000 files.
+The main process merges it as results arrive. The pages are the same bytes as a serial
+render.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -16,6 +19,10 @@ if TYPE_CHECKING:
     from .problems import Problem
     from .records import Record
     from .render import SiteRenderer
+    from .writer import Written
+
+PageWrite = Callable[[str, bytes], "Written"]
+"""Writes one page of the new site (by its file path) and says what was written."""
 
 PARALLEL_MIN_PAGES = 400
 """Fewer record pages than this render in the main process: forking would cost more."""
@@ -26,6 +33,8 @@ PARALLEL_MIN_FILES = 1000
 
 _WORKER: SiteRenderer | None = None
 """The renderer a forked worker inherited (set just before the fork)."""
+_WRITE: PageWrite | None = None
+"""How a forked worker writes its pages, if it does (set just before the fork)."""
 
 
 def _render_batch(jobs: list[tuple[str, str]]) -> tuple[Any, ...]:
@@ -37,9 +46,12 @@ def _render_batch(jobs: list[tuple[str, str]]) -> tuple[Any, ...]:
     rendered = renderer.memo.rendered
     pages = [renderer.record_page(job) for job in jobs]
     store = renderer.memo.store
+    holes = _holes_of(renderer, pages)
+    write = _WRITE
     return (
-        pages,
-        _holes_of(renderer, pages),
+        pages if write is None else [(path, data if data is None else write(path, data))
+                                     for path, data in pages],
+        holes,
         renderer.problems[problems:],
         {k: v for k, v in renderer.sections.items() if k not in sections},
         {k: v for k, v in renderer.memo.fingerprints.items() if k not in fingerprints},
@@ -49,22 +61,24 @@ def _render_batch(jobs: list[tuple[str, str]]) -> tuple[Any, ...]:
 
 
 def render_in_workers(renderer: SiteRenderer, jobs: list[tuple[str, str]],
-                      workers: int) -> WorkerPages:
+                      workers: int, write: PageWrite | None = None) -> WorkerPages:
     """Record pages rendered by forked processes, in order; their findings merged back.
+    Given `write`, each worker writes its pages with it and hands back what it returned
+    in place of the bytes.
 
     The workers are forked and start at once, before the first page is asked for, so
     the caller can do other work (the listings) while they render."""
     import multiprocessing
 
-    global _WORKER
-    _WORKER = renderer
+    global _WORKER, _WRITE
+    _WORKER, _WRITE = renderer, write
     if renderer.memo.store is not None:
         renderer.memo.store.take_new_markdown()  # workers report only their own
     batches = [jobs[i:i + _BATCH] for i in range(0, len(jobs), _BATCH)]
     try:
         pool = multiprocessing.get_context("fork").Pool(workers)
     finally:
-        _WORKER = None  # the workers have their copy; this process needs none
+        _WORKER = _WRITE = None  # the workers have their copy; this process needs none
     return WorkerPages(renderer, pool, pool.imap(_render_batch, batches))
 
 
@@ -75,7 +89,7 @@ class WorkerPages:
                  results: Iterator[tuple[Any, ...]]) -> None:
         self.renderer, self.pool, self.results = renderer, pool, results
 
-    def __iter__(self) -> Iterator[tuple[str, bytes | None]]:
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
         renderer = self.renderer
         for pages, holes, problems, sections, fingerprints, markdown, rendered in self.results:
             if renderer.holes is not None:

@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import listings, parallel
 from .affected import Page, PageInputs, affected_pages, page_inputs
@@ -23,6 +23,7 @@ from .headers import headers_file
 from .holes import Hole, HoleKey, locate_holes, unmark
 from .listings import DASHBOARD_OVERDUE, FOLLOW_UPS_DONE
 from .markdown import Markdown, render_note
+from .parallel import PageWrite
 from .problems import Problem
 from .questions import group_title, question_bank
 from .records import Meeting
@@ -30,6 +31,9 @@ from .render_memo import RenderMemo, freeze
 from .theme import Theme
 from .urls import SECTIONS, Urls
 from .views import CONTACT_STATUS_ORDER, Views, long_date, redact, short_date
+
+if TYPE_CHECKING:
+    from .writer import Written
 
 ROBOTS = "User-agent: *\nDisallow: /\n"
 BODY_BLIND = frozenset({"follow-ups/index.html", "contacts/index.html", "meetings/index.html",
@@ -511,11 +515,13 @@ class SiteRenderer:
     def pipeline_chart(self) -> Any:
         return listings.pipeline_chart(self)
 
-    def stream(self, workers: int = 1) -> Iterator[tuple[str, bytes | None]]:
+    def stream(self, workers: int = 1, write: PageWrite | None = None,
+               ) -> Iterator[tuple[str, bytes | Written | None]]:
         """Every file of the site, as it is rendered (None: keep the current site's file).
 
         With `workers` > 1, record pages are rendered by that many forked processes;
-        the files are the same, byte for byte."""
+        the files are the same, byte for byte. Given `write`, a worker writes each page
+        it renders itself and only what `write` returned comes back."""
         jobs = self.record_jobs()
         if not self._parallel(jobs, workers):
             if workers > 1 and len(jobs) >= parallel.PARALLEL_MIN_PAGES and hasattr(os, "fork"):
@@ -531,7 +537,7 @@ class SiteRenderer:
             yield from self.record_pages()
             yield from self.other_files()
             return
-        records = parallel.render_in_workers(self, jobs, workers)  # the workers start now
+        records = parallel.render_in_workers(self, jobs, workers, write)  # they start now
         with contextlib.closing(records):
             yield from self.summary_pages()  # …while this process renders the listings
             yield from records

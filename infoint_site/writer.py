@@ -20,10 +20,20 @@ import re
 import shutil
 import stat
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InfointError
 from .urls import MARKER, QUICK_SUFFIX
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A file of the new site as written: its size and modification time, which the
+    build cache keeps to know the file again."""
+
+    size: int
+    mtime_ns: int
 
 
 class UnsafeOutput(InfointError):
@@ -299,8 +309,11 @@ class SiteWriter:
             self._stale.discard(rel)
             (self.fresh / rel).unlink()
 
-    def write(self, rel: str, data: bytes) -> os.stat_result:
-        """Write one file of the new site; its size and times, for the build cache."""
+    def write(self, rel: str, data: bytes) -> Written:
+        """Write one file of the new site; its size and time, for the build cache.
+
+        A forked worker may call this on its copy of the writer for files no other
+        process writes; this process then records them with `adopt`."""
         path = self.fresh / rel
         with self._reported():
             self._parent(path)
@@ -318,7 +331,18 @@ class SiteWriter:
                 info = os.fstat(handle.fileno())
         self.files.append(rel)
         self.bytes += len(data)
-        return info
+        return Written(info.st_size, info.st_mtime_ns)
+
+    def adopt(self, rel: str, written: Written) -> Written:
+        """Record `rel` as written by a forked worker's `write` (into this folder)."""
+        if self._stale:
+            self._stale.discard(rel)
+            for folder in Path(rel).parents[:-1]:  # a stale file where it made a folder
+                self._stale.discard(folder.as_posix())
+        self._made.add((self.fresh / rel).parent)
+        self.files.append(rel)
+        self.bytes += written.size
+        return written
 
     def reuse(self, rel: str) -> bool:
         """Link the current site's `rel` into the new one, or copy it where the file
@@ -364,7 +388,9 @@ class SiteWriter:
         folders: set[Path] = set()
         for rel in self._stale:
             path = self.fresh / rel
-            path.unlink()
+            # gone if a worker replaced its folder with a file (`_clear`)
+            with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+                path.unlink()
             folders.update(p for p in path.parents if p != self.fresh and
                            _inside(p, self.fresh))
         for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):

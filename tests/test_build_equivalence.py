@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import json
+import re
 import shutil
+import time
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +15,9 @@ import pytest
 from infoint_site import parallel
 from infoint_site.build import build_site
 from infoint_site.cache import CACHE_DIR, CACHE_FILE, BuildCache
+from infoint_site.encrypt import derive, unseal
+from infoint_site.render import SiteRenderer
+from infoint_site.writer import SiteWriter, WriteFailed, Written
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 22)
@@ -43,6 +50,69 @@ def test_serial_and_parallel_builds_are_identical(journal: Path, tmp_path: Path,
         files_of(tmp_path / "three")
     assert one.loaded.journal == two.loaded.journal == three.loaded.journal  # parsed apart
     assert one.problems == two.problems == three.problems
+
+
+def test_pages_the_workers_write_are_sealed_when_encrypting(journal: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           ) -> None:
+    """Workers write their pages themselves: encrypted, each one opens with the password
+    to the page a serial build makes (the same path and bytes, once unsealed)."""
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(parallel, "_BATCH", 5)
+    settings = journal / "infoint.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "encrypt: false", "encrypt: true"), encoding="utf-8")
+    password = "correct horse battery staple"
+    build_site(journal, TODAY, tmp_path / "two", password=password, use_cache=False, workers=2)
+    build_site(journal, TODAY, tmp_path / "one", password=password, use_cache=False, workers=1)
+    pages = {name: _unsealed(data, password)
+             for name, data in files_of(tmp_path / "two").items() if name.endswith(".html")}
+    assert len(pages) > 40 and b"Ayesha" not in b"".join(files_of(tmp_path / "two").values())
+    serial = {name: _unsealed(data, password)
+              for name, data in files_of(tmp_path / "one").items() if name.endswith(".html")}
+    # Opaque page paths come from the password alone, so both builds name pages alike.
+    assert pages == serial
+
+
+def _unsealed(page: bytes, password: str) -> bytes:
+    found = re.search(rb'<script type="application/json" id="sealed">(.*?)</script>', page)
+    assert found, page[:200]
+    sealed = json.loads(found.group(1))
+    key = derive(password, base64.b64decode(sealed["salt"]), sealed["iterations"])
+    return unseal(key, sealed["path"], base64.b64decode(sealed["payload"]))
+
+
+def test_a_build_failing_while_workers_write_leaves_the_site_as_it_was(
+        journal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers are stopped before the half-written site is removed: nothing of it
+    is left beside the output, and the previous site stands."""
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(parallel, "_BATCH", 1)
+    out = tmp_path / "site"
+    build_site(journal, TODAY, out, use_cache=False, workers=2)
+    before = files_of(out)
+
+    record_page, write = SiteRenderer.record_page, SiteWriter.write
+
+    def slowly(self: SiteRenderer, job: tuple[str, str]) -> tuple[str, bytes | None]:
+        time.sleep(0.05)  # the workers are still writing when this process fails
+        return record_page(self, job)
+
+    def fails(self: SiteWriter, rel: str, data: bytes) -> Written:
+        if rel == "stats/index.html":
+            raise WriteFailed("the disk is full")
+        return write(self, rel, data)
+
+    monkeypatch.setattr(SiteRenderer, "record_page", slowly)
+    monkeypatch.setattr(SiteWriter, "write", fails)
+    with pytest.raises(WriteFailed, match="the disk is full") as failure:
+        build_site(journal, TODAY, out, use_cache=False, workers=2)
+    # (`failure` keeps the build's frames alive, as a caller could: nothing may rely on
+    # their collection to stop the workers)
+    time.sleep(1)  # a worker left running would write on meanwhile
+    assert files_of(out) == before
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".infoint-tmp")]
+    assert failure.traceback
 
 
 def test_cached_builds_equal_fresh_ones_after_every_edit(journal: Path, tmp_path: Path,
