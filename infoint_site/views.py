@@ -90,6 +90,7 @@ class Views:
         self.journal = analysis.journal
         self.urls = urls
         self.owner = owner
+        self._with_names: dict[str, str] = {}
 
     def contact_link(self, contact_id: str) -> Link:
         contact = self.journal.contacts.get(contact_id)
@@ -111,7 +112,11 @@ class Views:
         return Link(found.name, self.urls.company(company))
 
     def with_names(self, meeting: Meeting) -> str:
-        return " and ".join(self.journal.contact_name(c) for c in meeting.contacts)
+        names = self._with_names.get(meeting.id)
+        if names is None:
+            names = " and ".join(self.journal.contact_name(c) for c in meeting.contacts)
+            self._with_names[meeting.id] = names
+        return names
 
     def person_link(self, person: str) -> Link:
         """A referral as written: a contact's page when they have a file."""
