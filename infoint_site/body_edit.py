@@ -21,7 +21,7 @@ _KINDS = {Contact: ("contacts", "contact"), Meeting: ("meetings", "meeting"),
           Company: ("companies", "company")}
 """Record type → (its folder and Journal table, its kind of page)."""
 
-BODY_FIELDS = frozenset({"body", "body_line", "links", "search_text", "answers"})
+BODY_FIELDS = frozenset({"body", "body_line", "links", "answers"})
 """What a record's body decides (``evaluated`` is not among them: an Evaluation
 heading changes the follow-ups, so such a save takes the full way)."""
 

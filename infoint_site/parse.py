@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .body import SEARCH_TEXT_CHARS, is_remote, plain_text, remote_image_message, scan_body
+from .body import is_remote, remote_image_message, scan_body
 from .frontmatter import parse_front_matter
 from .problems import Problem, warning
 from .records import Company, Contact, Meeting, Record
@@ -39,8 +39,7 @@ def parse_file(kind: str, path: str, data: bytes) -> tuple[Record | None, list[P
         if link.image and is_remote(link.target):
             problems.append(warning(path, link.line, 1, "W601", remote_image_message(link.target)))
     common: dict[str, Any] = {"id": record_id(path), "path": path, "body": parts.body,
-                              "body_line": parts.body_line, "links": facts.links,
-                              "search_text": plain_text(parts.body)[:SEARCH_TEXT_CHARS]}
+                              "body_line": parts.body_line, "links": facts.links}
     if kind == "contacts":
         values, positions = convert_record_fields(path, node, CONTACT_FIELDS, problems)
         if "name" not in values:

@@ -273,7 +273,7 @@ class _NoteEdits:
 
     def note(self, path: str, kind: str, data: bytes) -> bool:
         """Add the edits for one changed note; False if it changed more than its text."""
-        from .body import journal_link
+        from .body import journal_link, search_text
         from .parse import parse_file
 
         _, _, _, front, facts, old_lines = self.state["recorded"].sources[path]
@@ -305,7 +305,7 @@ class _NoteEdits:
                 self.renamed[("answer", path, old_line)] = ("answer", path, answer.line)
             section = sections.get(answer.line - record.body_line)
 
-            def answer_html(base: str, _old: bytes, text: str = answer.text,
+            def answer_html(base: str, _old: bytes, text: str = answer.text(record.body),
                             line: int = answer.line, section: str | None = section) -> str | None:
                 if section is not None and "](" not in text:
                     return section
@@ -316,7 +316,7 @@ class _NoteEdits:
         prefix = self.state["search"].get(path)
         return prefix is not None and self.put(
             ("search", path), lambda _base, old: _search_entry(KINDS[kind], old, prefix,
-                                                               record.search_text))
+                                                               search_text(record.body)))
 
     def render(self, record: Record, text: str, first_line: int, kind: str, base: str,
                sections: frozenset[int] = frozenset(),

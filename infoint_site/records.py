@@ -73,9 +73,6 @@ class Contact:
     body_line: int = 1
     links: tuple[NoteLink, ...] = ()
     """Links and images written in the body, for checks."""
-    search_text: str = ""
-    """The start of the body as plain words, for the search index (made while parsing,
-    so the cache keeps it)."""
     positions: dict[str, Position] = dataclasses.field(default_factory=dict, compare=False)
 
 
@@ -114,9 +111,6 @@ class Meeting:
     answers: tuple[Answer, ...] = ()
     links: tuple[NoteLink, ...] = ()
     """Links and images written in the body, for checks."""
-    search_text: str = ""
-    """The start of the body as plain words, for the search index (made while parsing,
-    so the cache keeps it)."""
     positions: dict[str, Position] = dataclasses.field(default_factory=dict, compare=False)
 
 
@@ -134,9 +128,6 @@ class Company:
     body_line: int = 1
     links: tuple[NoteLink, ...] = ()
     """Links and images written in the body, for checks."""
-    search_text: str = ""
-    """The start of the body as plain words, for the search index (made while parsing,
-    so the cache keeps it)."""
     positions: dict[str, Position] = dataclasses.field(default_factory=dict, compare=False)
 
 

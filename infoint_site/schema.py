@@ -325,6 +325,29 @@ class Field:
     aliases: tuple[str, ...] = ()
 
 
+_POSITIONS: dict[tuple[int, int], tuple[int, int]] = {}
+_ITEM_KEYS: dict[tuple[str, int], str] = {}
+_MAX_SHARED = 100_000
+
+
+def _position(line: int, col: int) -> tuple[int, int]:
+    """One (line, col) tuple for every record that has a value there: 10,000 records
+    hold 150,000 positions, nearly all alike."""
+    if len(_POSITIONS) > _MAX_SHARED:  # a long `serve` of many odd files
+        _POSITIONS.clear()
+    return _POSITIONS.setdefault((line, col), (line, col))
+
+
+def _item_key(name: str, index: int) -> str:
+    """``name.index``, one string for every record (kept as their positions' keys)."""
+    key = _ITEM_KEYS.get((name, index))
+    if key is None:
+        if len(_ITEM_KEYS) > _MAX_SHARED:
+            _ITEM_KEYS.clear()
+        key = _ITEM_KEYS.setdefault((name, index), f"{name}.{index}")
+    return key
+
+
 def convert_mapping(
     path: str,
     node: y.Mapping,
@@ -379,10 +402,10 @@ def convert_mapping(
                 f"{prefix}{spec.name}: {exc.message}",
             ))
             continue
-        positions[spec.name] = (value.line, value.col)
+        positions[spec.name] = _position(value.line, value.col)
         if isinstance(value, y.Sequence):
             for i, item in enumerate(value.items):
-                positions[f"{spec.name}.{i}"] = (item.line, item.col)
+                positions[_item_key(spec.name, i)] = _position(item.line, item.col)
     for spec in fields:
         if spec.required and spec.name not in values and spec.name not in invalid:
             if spec.name in seen:  # written, but left blank

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from infoint_site.body import Answer, question_key, scan_body
+from infoint_site.body import question_key, scan_body
 
 
 def test_evaluation_heading_is_found() -> None:
@@ -64,18 +64,19 @@ def test_answers_with_text_and_file_lines() -> None:
         "Good.\n"
     )
     facts = scan_body(body, 10)
-    assert facts.answers == (
-        Answer("What is your typical day like?",
-               "Meetings in the morning,\n\n### A detail\ndeep work after lunch.", 12),
-        Answer("Why data?", "Curiosity.", 17),
-    )
+    assert [(a.question, a.text(body), a.line) for a in facts.answers] == [
+        ("What is your typical day like?",
+         "Meetings in the morning,\n\n### A detail\ndeep work after lunch.", 12),
+        ("Why data?", "Curiosity.", 17),
+    ]
     assert facts.has_evaluation is True
 
 
 def test_answer_runs_to_the_end_and_ignores_fenced_questions() -> None:
     body = "```\n## Q: Not a question?\n```\n## q : Where next?\nAI.\n```\n## x\n```\n"
     facts = scan_body(body, 3)
-    assert facts.answers == (Answer("Where next?", "AI.\n```\n## x\n```", 6),)
+    assert [(a.question, a.text(body), a.line) for a in facts.answers] == [
+        ("Where next?", "AI.\n```\n## x\n```", 6)]
     assert facts.headings == ("q : Where next?",)
 
 

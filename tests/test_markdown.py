@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from infoint_site.cli import main
 from infoint_site.markdown import Markdown, RenderEnv, plain_text
@@ -240,6 +242,21 @@ def test_a_local_image_shows_its_alt_text() -> None:
 def test_plain_text_for_search_drops_markup() -> None:
     text = plain_text("## Q: Why?\n\nBecause **data** [matters](x.md).\n\n```\ncode\n```\n")
     assert text == "Q: Why? Because data matters."
+
+
+def _plain_text_by_regular_expressions(markdown_text: str) -> str:
+    """What `plain_text` does, written as its first version was (three substitutions)."""
+    text = re.sub(r"```.*?```", " ", markdown_text, flags=re.S)
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"[#>*_`|~-]+", " ", text)
+    return " ".join(text.split())
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab #>*_`|~-![]()\n\t\u00a0\u2003é")),
+               max_size=60))
+def test_plain_text_is_what_the_regular_expressions_give(text: str) -> None:
+    assert plain_text(text) == _plain_text_by_regular_expressions(text)
 
 
 # -- through the build -----------------------------------------------------------------------
