@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -217,14 +218,14 @@ class SiteRenderer:
         self.memo.rendered += 1
         base = Urls.base_for(url) if base is None else base
         section = next((s for s, _ in reversed(SECTIONS) if s and url.startswith(s)), "")
-        html = self.env.get_template(template).render(
-            base=base, section=section, **self._globals(), **context
-        )
+        page = self.env.get_template(template)
         file = Urls.file_for(url)
         if marked:
+            html = page.render(base=base, section=section, **self._globals(), **context)
             data, self.holes[file] = unmark(html, holes)  # type: ignore[index]
         else:
-            data = html.encode("utf-8")
+            data = _encoded(page.generate(base=base, section=section, **self._globals(),
+                                          **context))
             if self.holes is not None:
                 self.holes[file] = locate_holes(data, holes)
         return file, data
@@ -577,6 +578,20 @@ class SiteRenderer:
         sealer = self.sealer(key)
         return Rendered({p: sealer(p, d) for p, d in rendered.files.items()},
                         rendered.problems)
+
+
+_PIECES = 8192
+"""Pieces of a page joined and encoded at a time (see `_encoded`)."""
+
+
+def _encoded(pieces: Iterator[str]) -> bytes:
+    """A template's output as UTF-8, encoded a few thousand pieces at a time: joining a
+    whole listing first (the follow-ups page is 9 MB at 10,000 files, in half a million
+    pieces) holds every piece, the string and the bytes at once."""
+    chunks: list[bytes] = []
+    while batch := list(itertools.islice(pieces, _PIECES)):
+        chunks.append("".join(batch).encode("utf-8"))
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _stale(cached: tuple[str | None, list[Problem], dict[int, str]] | None,
