@@ -19,7 +19,7 @@ from pathlib import Path
 from .affected import PageInputs, page_inputs
 from .analysis import analyze
 from .body_edit import only_bodies_changed
-from .cache import BuildCache, cache_folder, digest
+from .cache import CACHE_DIR, BuildCache, cache_folder, digest
 from .encrypt import Sealer, check_password, site_key
 from .errors import JournalInvalid
 from .holes import Hole
@@ -40,10 +40,10 @@ from .quick_state import (
 )
 from .records import Record
 from .render import BODY_BLIND, RenderMemo, SiteRenderer
-from .settings import Settings
+from .settings import Settings, parse_settings
 from .theme import default_theme_dir, find_theme
 from .urls import OpaqueUrls, Urls
-from .writer import SiteWriter, WriteFailed, Written, check_output
+from .writer import SiteWriter, WriteFailed, Written, check_output, warm_up
 
 
 def output_folder(root: Path, configured: str, out: Path | None) -> Path:
@@ -81,6 +81,8 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
            password: str | None, cache: BuildCache | None, workers: int) -> BuildResult:
     started, started_ns = time.perf_counter(), time.time_ns()
     sources = read_sources(root)
+    configured, _ = parse_settings(sources.settings)  # (its problems: reported below)
+    warm_up(output_folder(root, configured.output, out), root / CACHE_DIR / SPARE_SITE)
     files = tuple((f.kind, f.path, digest(f.data)) for f in sources.files)
     loaded = process(sources, today, ParseMemo(cache), workers)
     settings = loaded.journal.settings

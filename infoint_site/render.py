@@ -541,9 +541,9 @@ class SiteRenderer:
         records = parallel.render_in_workers(self, jobs, workers, write)  # they start now
         with contextlib.closing(records):
             yield from self.summary_pages()  # …while this process renders the listings
+            yield from self.extra_files()  # and the calendar
             yield from records
-        yield from self.question_pages()
-        yield from self.extra_files()
+        yield from self.question_pages()  # (they show answers the workers rendered)
 
     def other_files(self) -> Iterator[tuple[str, bytes | None]]:
         """Every file but the record pages: listings, theme files, robots.txt, the
