@@ -15,11 +15,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
+
 from . import listings, parallel
 from .affected import Page, PageInputs, affected_pages, page_inputs
 from .analysis import Analysis
 from .cache import digest
 from .encrypt import Sealer, SiteKey
+from .followups import FollowUp
 from .headers import headers_file
 from .holes import Hole, HoleKey, locate_holes, unmark
 from .listings import DASHBOARD_OVERDUE, FOLLOW_UPS_DONE
@@ -31,7 +34,7 @@ from .records import Meeting
 from .render_memo import RenderMemo, freeze
 from .theme import Theme
 from .urls import SECTIONS, Urls
-from .views import CONTACT_STATUS_ORDER, Views, long_date, redact, short_date
+from .views import CONTACT_STATUS_ORDER, FollowUpView, Views, long_date, redact, short_date
 
 if TYPE_CHECKING:
     from .writer import Written
@@ -104,6 +107,9 @@ class SiteRenderer:
         self.sections: dict[tuple[str, int], str] = {}
         """(meeting file, line of a `## Q:` heading) → the answer's HTML."""
         self._page_sections: dict[tuple[str, int], str] = {}
+        self._follow_up_html: dict[tuple[int, str], tuple[FollowUp, Markup]] = {}
+        self._macros: dict[str, Any] = {}
+        """base → the theme's macros, as a page at that depth calls them."""
         self.holes: dict[str, list[Hole]] | None = None
         """When a dict (set by `build`): site file → where each note's HTML stands in it,
         for every page rendered, for the quick rebuild (see `quick`)."""
@@ -230,8 +236,29 @@ class SiteRenderer:
                 self.holes[file] = locate_holes(data, holes)
         return file, data
 
+    def follow_up_html(self, view: FollowUpView, base: str) -> Markup:
+        """The theme's `follow_up` macro for `view` on a page at `base`, made once: a
+        follow-up shows on its contact's page and on its meeting's, and this macro is a
+        fifth of a record page's time. (The macro sees the site's globals and `base`,
+        not the page's own variables.)"""
+        key = (id(view.item), base)
+        found = self._follow_up_html.get(key)
+        if found is not None and found[0] is view.item:
+            return found[1]
+        module = self._macros.get(base)
+        if module is None:
+            module = self.env.get_template("macros.html").make_module(
+                {"base": base, "section": "", **self._globals()})
+            self._macros[base] = module
+        html: Markup = module.follow_up(view)
+        if len(self._follow_up_html) >= _FOLLOW_UPS_KEPT:  # pages come in neighbours
+            self._follow_up_html.clear()
+        self._follow_up_html[key] = (view.item, html)
+        return html
+
     def _globals(self) -> dict[str, Any]:
         return {
+            "follow_up_html": self.follow_up_html,
             "site": self.settings,
             "today": self.analysis.today.isoformat(),
             "today_long": long_date(self.analysis.today),
@@ -280,9 +307,22 @@ class SiteRenderer:
         return self._page("404.html", "404.html", base="/")
 
     def record_jobs(self) -> list[tuple[str, str]]:
-        return ([("contact", cid) for cid in self.journal.contacts]
-                + [("meeting", mid) for mid in self.journal.meetings]
-                + [("company", coid) for coid in self.journal.companies])
+        """Every record page: each contact's, then the pages of the meetings it is the
+        first person of (they share follow-ups, whose HTML is made once: see
+        `follow_up_html`; a worker takes neighbouring pages), then the rest."""
+        meetings: dict[str, list[tuple[str, str]]] = {}
+        unfiled: list[tuple[str, str]] = []
+        for mid, meeting in self.journal.meetings.items():
+            first = meeting.contacts[0] if meeting.contacts else ""
+            if first in self.journal.contacts:
+                meetings.setdefault(first, []).append(("meeting", mid))
+            else:
+                unfiled.append(("meeting", mid))
+        jobs: list[tuple[str, str]] = []
+        for cid in self.journal.contacts:
+            jobs.append(("contact", cid))
+            jobs += meetings.get(cid, ())
+        return [*jobs, *unfiled, *(("company", coid) for coid in self.journal.companies)]
 
     def compare_with(self, previous: PageInputs | None) -> None:
         """Render only the record pages that differ from what `previous` gave (the last
@@ -580,6 +620,8 @@ class SiteRenderer:
                         rendered.problems)
 
 
+_FOLLOW_UPS_KEPT = 4096
+"""Follow-ups whose HTML is kept for the next pages (see `follow_up_html`)."""
 _PIECES = 8192
 """Pieces of a page joined and encoded at a time (see `_encoded`)."""
 
