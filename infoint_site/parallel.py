@@ -155,8 +155,11 @@ def _render_summary(half: int) -> tuple[Any, ...]:
     renderer = _WORKER
     assert renderer is not None
     start = len(renderer.problems)
+    fingerprints = set(renderer.memo.fingerprints)
     pages = list(renderer.summary_pages(half))
-    return pages, renderer.problems[start:], _holes_of(renderer, pages), renderer.search_entries
+    return (pages, renderer.problems[start:], _holes_of(renderer, pages),
+            renderer.search_entries,
+            {k: v for k, v in renderer.memo.fingerprints.items() if k not in fingerprints})
 
 
 class Summaries:
@@ -165,9 +168,10 @@ class Summaries:
     def __init__(self, renderer: SiteRenderer, pool: Any, result: Any) -> None:
         self.renderer, self.pool, self.result = renderer, pool, result
 
-    def get(self) -> list[tuple[str, bytes]]:
-        pages, problems, holes, search_entries = self.result.get()
+    def get(self) -> list[tuple[str, bytes | None]]:
+        pages, problems, holes, search_entries, fingerprints = self.result.get()
         self.renderer.problems.extend(problems)
+        self.renderer.memo.fingerprints.update(fingerprints)
         if self.renderer.holes is not None:
             self.renderer.holes.update(holes)
             self.renderer.search_entries.update(search_entries)
