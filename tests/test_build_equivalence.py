@@ -149,6 +149,29 @@ def test_an_unedited_rebuild_renders_only_listing_pages(journal: Path, tmp_path:
     assert len(kept) >= 16 + 17 + 3  # every record page linked, not written again
 
 
+def test_the_follow_ups_page_is_kept_until_a_follow_up_changes(journal: Path,
+                                                               tmp_path: Path) -> None:
+    """A role edit moves no follow-up: the follow-ups page is linked from the last site;
+    a thank-you marked sent moves one: it is rendered again, as a fresh build has it."""
+    out = tmp_path / "site"
+    page = out / "follow-ups/index.html"
+    build_site(journal, TODAY, out, workers=1)
+    first = page.stat().st_ino
+    contact = journal / "content/contacts/ayesha-rahman.md"
+    contact.write_text(contact.read_text(encoding="utf-8").replace(
+        "role: Data Analyst", "role: Senior Data Analyst"), encoding="utf-8")
+    build_site(journal, TODAY, out, workers=1, quick=False)
+    assert page.stat().st_ino == first
+    meeting = journal / "content/meetings/2026-09-10-priya-raman.md"
+    text = meeting.read_text(encoding="utf-8")
+    assert "thank_you_sent: 2026-09-11" in text
+    meeting.write_text(text.replace("thank_you_sent: 2026-09-11", "thank_you_sent: false"),
+                       encoding="utf-8")
+    build_site(journal, TODAY, out, workers=1, quick=False)
+    assert page.stat().st_ino != first
+    assert files_of(out) == files_of(_fresh(journal, tmp_path, "fresh"))
+
+
 def test_a_foreign_or_damaged_cache_is_discarded_unread(journal: Path, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     build_site(journal, TODAY, tmp_path / "site", workers=1)
