@@ -255,7 +255,16 @@ def _search_entries(r: SiteRenderer) -> Iterator[bytes]:
         }, " ".join((co.name, co.field or "", " ".join(co.tags))), co.body))
     if r.holes is not None:
         r.search_entries = {path: (kind, fields, prefix) for path, kind, fields, prefix, _ in parts}
-    return (search_entry(kind, fields, prefix, search_text(body)).encode("utf-8")
+    words = search_text
+    if r.memo.keep:  # `serve`: each note's words are kept for its next build
+        last, kept = r.memo.search_texts, {}
+        r.memo.search_texts = kept
+
+        def words(body: str) -> str:
+            found = kept[body] = last[body] if body in last else search_text(body)
+            return found
+
+    return (search_entry(kind, fields, prefix, words(body)).encode("utf-8")
             for _, kind, fields, prefix, body in parts)
 
 

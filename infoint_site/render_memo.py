@@ -62,6 +62,8 @@ class RenderMemo:
         field(default_factory=dict)
     """(kind, id) → the record page the last build made: its file, bytes, warnings and
     answer sections."""
+    search_texts: dict[str, str] = field(default_factory=dict)
+    """A note's body → its words for the search page, as the last build made them."""
 
     def reset(self) -> None:
         self.pages.clear()
