@@ -82,7 +82,7 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
     started, started_ns = time.perf_counter(), time.time_ns()
     sources = read_sources(root)
     configured, _ = parse_settings(sources.settings)  # (its problems: reported below)
-    warm_up(output_folder(root, configured.output, out), root / CACHE_DIR / SPARE_SITE)
+    reader = warm_up(output_folder(root, configured.output, out), root / CACHE_DIR / SPARE_SITE)
     files = tuple((f.kind, f.path, digest(f.data)) for f in sources.files)
     loaded = process(sources, today, ParseMemo(cache), workers)
     settings = loaded.journal.settings
@@ -97,6 +97,8 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
     target = output_folder(root, settings.output, out)
     if loaded.failed(strict):
         raise JournalInvalid(_failure(loaded.problems, strict), loaded.problems)
+    if reader is not None:
+        reader.join()  # done by now, as a rule: it ran while the journal was parsed
     check_output(root, target)
     key = site_key(check_password(password)) if settings.privacy.encrypt else None
     theme = find_theme(root, settings.theme)

@@ -132,11 +132,13 @@ def parse_in_workers(files: list[SourceFile],
 
     global _FILES
     share = -(-len(files) // workers)
-    pieces = [(i, min(i + _PARSE_PIECE, len(files)))
-              for i in range(share, len(files), _PARSE_PIECE)]
+    piece = min(_PARSE_PIECE, share)
+    pieces = [(i, min(i + piece, len(files))) for i in range(share, len(files), piece)]
+    if not pieces:
+        return _parse_range((0, len(files)))
     _FILES = files
     try:
-        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+        with multiprocessing.get_context("fork").Pool(min(workers - 1, len(pieces))) as pool:
             rest = pool.imap(_parse_range, pieces)
             mine = _parse_range((0, share))
             return mine + [result for part in rest for result in part]

@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -32,7 +33,7 @@ from .problems import Problem
 from .questions import group_title, question_bank
 from .records import Meeting
 from .render_memo import RenderMemo, freeze
-from .theme import Theme
+from .theme import Theme, default_theme_dir
 from .urls import SECTIONS, Urls
 from .views import CONTACT_STATUS_ORDER, FollowUpView, Views, long_date, redact, short_date
 
@@ -110,6 +111,9 @@ class SiteRenderer:
         self._follow_up_html: dict[tuple[int, str], tuple[FollowUp, Markup]] = {}
         self._macros: dict[str, Any] = {}
         """base → the theme's macros, as a page at that depth calls them."""
+        self._shared_follow_ups = Path(self.env.get_template("macros.html").filename or "") \
+            .is_relative_to(default_theme_dir())
+        """Whether macros.html is the default theme's (see `follow_up_html`)."""
         self.holes: dict[str, list[Hole]] | None = None
         """When a dict (set by `build`): site file → where each note's HTML stands in it,
         for every page rendered, for the quick rebuild (see `quick`)."""
@@ -193,9 +197,10 @@ class SiteRenderer:
 
     def _record_page(self, url: str, template: str, holes: Sequence[tuple[HoleKey, str]] = (),
                      **context: Any) -> tuple[str, bytes | None]:
-        """A page of one record: rendered only if its own context changed since the last
-        build in this process, or since the build of the site being replaced (then the
-        data is None: the old file stands)."""
+        """A page shown from its own context only (a record's, or the follow-ups page):
+        rendered only if that context changed since the last build in this process, or
+        since the build of the site being replaced (then the data is None: the old file
+        stands)."""
         frozen = (template, freeze(context))
         kept = self.memo.pages.get(url)
         if kept is not None and kept[0] == frozen:
@@ -237,18 +242,20 @@ class SiteRenderer:
         return file, data
 
     def follow_up_html(self, view: FollowUpView, base: str) -> Markup:
-        """The theme's `follow_up` macro for `view` on a page at `base`, made once: a
-        follow-up shows on its contact's page and on its meeting's, and this macro is a
-        fifth of a record page's time. (The macro sees the site's globals and `base`,
-        not the page's own variables.)"""
+        """The default theme's `follow_up` macro for `view` on a page at `base`, made
+        once: a follow-up shows on its contact's page and on its meeting's, and this
+        macro is a fifth of a record page's time. It reads only the site's globals and
+        `base`; a theme with its own macros.html gets None for `follow_up_html`, and
+        the pages call its macro with their own context."""
         key = (id(view.item), base)
         found = self._follow_up_html.get(key)
         if found is not None and found[0] is view.item:
             return found[1]
         module = self._macros.get(base)
         if module is None:
+            shown = {k: v for k, v in self._globals().items() if k != "follow_up_html"}
             module = self.env.get_template("macros.html").make_module(
-                {"base": base, "section": "", **self._globals()})
+                {**shown, "base": base, "section": ""})  # (no cycle back to self)
             self._macros[base] = module
         html: Markup = module.follow_up(view)
         if len(self._follow_up_html) >= _FOLLOW_UPS_KEPT:  # pages come in neighbours
@@ -258,7 +265,7 @@ class SiteRenderer:
 
     def _globals(self) -> dict[str, Any]:
         return {
-            "follow_up_html": self.follow_up_html,
+            "follow_up_html": self.follow_up_html if self._shared_follow_ups else None,
             "site": self.settings,
             "today": self.analysis.today.isoformat(),
             "today_long": long_date(self.analysis.today),

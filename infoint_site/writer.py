@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import stat
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,15 +129,18 @@ def check_output(root: Path, out: Path) -> None:
                            f" write: {shown}; move them out first")
 
 
-def warm_up(*folders: Path) -> None:
+def warm_up(*folders: Path) -> threading.Thread | None:
     """Read every entry and inode under `folders` in a background thread, so that the
     build's own walks of them (the output check, the recycled site) find them in the
     system's caches. On this kind of disk, just after a big build, those walks took up
     to a second each when cold and 0.1–0.3 s when warm; they wait on the disk, which a
     thread can do while the journal is parsed. Nothing is changed or trusted: each walk
     still reads the folders itself. Only folders holding a site built here (its marker
-    file) are read: not a home folder given as the output by mistake."""
-    import threading
+    file) are read: not a home folder given as the output by mistake. Join the thread
+    before those walks (it holds folders open, which Windows would not let be renamed;
+    none is started there)."""
+    if os.name != "posix":
+        return None
 
     def walk() -> None:
         pending = [str(f) for f in folders if (f / MARKER).is_file()]
@@ -151,7 +155,9 @@ def warm_up(*folders: Path) -> None:
             except OSError:
                 continue
 
-    threading.Thread(target=walk, name="infoint-warm-up", daemon=True).start()
+    reader = threading.Thread(target=walk, name="infoint-warm-up", daemon=True)
+    reader.start()
+    return reader
 
 
 def _exchange(a: Path, b: Path) -> bool:

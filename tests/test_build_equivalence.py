@@ -172,6 +172,32 @@ def test_the_follow_ups_page_is_kept_until_a_follow_up_changes(journal: Path,
     assert files_of(out) == files_of(_fresh(journal, tmp_path, "fresh"))
 
 
+def test_a_theme_of_its_own_macros_gets_each_page_s_context(journal: Path,
+                                                            tmp_path: Path) -> None:
+    """Only the default macros.html has its follow-up HTML shared between pages: a
+    theme's own `follow_up` is called by each page, with that page's variables."""
+    macros = (REPO / "themes/default/templates/macros.html").read_text(encoding="utf-8")
+    own = macros.replace('<p class="fu-title">',
+                         '<p class="fu-title" data-page="{{ section }}:{{ title_of_page }}">')
+    assert own != macros
+    templates = journal / "themes/mine/templates"
+    templates.mkdir(parents=True)
+    (templates / "macros.html").write_text(
+        '{% set title_of_page = (contact.name if contact is defined else "") %}' + own,
+        encoding="utf-8")
+    settings = journal / "infoint.yaml"
+    text = settings.read_text(encoding="utf-8")
+    assert "theme: default" in text
+    settings.write_text(text.replace("theme: default", "theme: mine"), encoding="utf-8")
+    out = tmp_path / "site"
+    build_site(journal, TODAY, out, use_cache=False, workers=1)
+    page = (out / "contacts/ayesha-rahman/index.html").read_text(encoding="utf-8")
+    assert 'data-page="contacts/:Ayesha Rahman"' in page
+    assert 'data-page="meetings/:"' in (out / next(
+        p for p in files_of(out) if p.startswith("meetings/2026-") and "ayesha" in p
+    )).read_text(encoding="utf-8")
+
+
 def test_a_foreign_or_damaged_cache_is_discarded_unread(journal: Path, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     build_site(journal, TODAY, tmp_path / "site", workers=1)
