@@ -17,6 +17,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from .layout import FOLDERS
 from .schema import (
     COMPANY_FIELDS,
     CONTACT_FIELDS,
@@ -34,7 +35,6 @@ KINDS: dict[str, tuple[Field, ...]] = {
     "company": COMPANY_FIELDS,
 }
 """The front matter of each kind of file, by the name used in schema file names."""
-FOLDERS = {"contact": "contacts", "meeting": "meetings", "company": "companies"}
 
 _BLANK = ({"type": "null"}, {"type": "string", "pattern": "^\\s*$"})
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 SETTINGS_FILE = "infoint.yaml"
 
+FOLDERS = {"contact": "contacts", "meeting": "meetings", "company": "companies"}
+"""Each kind of record → the content folder holding its files."""
+
 
 def skipped(name: str) -> bool:
     """Editor droppings and hidden files are not notes."""

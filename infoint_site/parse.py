@@ -10,11 +10,12 @@ from typing import Any
 
 from .body import is_remote, remote_image_message, scan_body
 from .frontmatter import parse_front_matter
+from .layout import FOLDERS
 from .problems import Problem, warning
 from .records import Company, Contact, Meeting, Record
 from .schema import COMPANY_FIELDS, CONTACT_FIELDS, MEETING_FIELDS, convert_record_fields
 
-KINDS = ("contacts", "meetings", "companies")
+KINDS = tuple(FOLDERS.values())
 """The content folders, each holding one kind of record."""
 
 

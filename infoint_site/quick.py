@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from .cache import digest
 from .holes import Hole, HoleKey
+from .layout import FOLDERS
 from .quick_state import (
     STATE_KEYS,
     Recorded,
@@ -60,7 +61,8 @@ if TYPE_CHECKING:
 RACY_NS = 2_000_000_000
 """Content files modified this close to the time they were read are read again every
 time: a save in the same clock tick as the read would keep the stamp it had."""
-KINDS = {"contacts": "contact", "meetings": "meeting", "companies": "company"}
+KINDS = {folder: kind for kind, folder in FOLDERS.items()}
+"""Each content folder → the kind of record its files hold."""
 
 
 @dataclass(frozen=True, slots=True)

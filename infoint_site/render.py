@@ -26,6 +26,7 @@ from .encrypt import Sealer, SiteKey
 from .followups import FollowUp
 from .headers import headers_file
 from .holes import Hole, HoleKey, locate_holes, unmark
+from .layout import FOLDERS
 from .listings import DASHBOARD_OVERDUE, FOLLOW_UPS_DONE
 from .markdown import Markdown, render_note
 from .parallel import PageWrite
@@ -46,7 +47,6 @@ BODY_BLIND = frozenset({"follow-ups/index.html", "contacts/index.html", "meeting
                         "404.html", "calendar.ics"})
 """Files that show nothing of a note's body (the dashboard does: whether a person has
 research notes; so do the search index and the question pages)."""
-FOLDERS = {"contact": "contacts", "meeting": "meetings", "company": "companies"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -643,7 +643,7 @@ def _encoded(pieces: Iterator[str]) -> bytes:
     chunks: list[bytes] = []
     while batch := list(itertools.islice(pieces, _PIECES)):
         chunks.append("".join(batch).encode("utf-8"))
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return b"".join(chunks)  # (one chunk: itself, not a copy)
 
 
 def _stale(cached: tuple[str | None, list[Problem], dict[int, str]] | None,

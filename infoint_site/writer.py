@@ -64,22 +64,25 @@ def _inside(child: Path, parent: Path) -> bool:
     return child == parent or parent in child.parents
 
 
-def _files_in(folder: Path) -> set[str]:
-    """Every file and symlink under `folder` (symlinked folders are not entered), by
-    relative path: one `scandir` per folder, as 10,000 page folders need it fast."""
-    found: set[str] = set()
+def _entries(folder: Path | str) -> Iterator[tuple[os.DirEntry[str], str]]:
+    """Every entry under `folder` with its relative path (symlinked folders are not
+    entered): one `scandir` per folder and no `Path` per entry, as 10,000 page folders
+    need it fast."""
     pending = [(str(folder), "")]
     while pending:
         path, prefix = pending.pop()
         with os.scandir(path) as entries:
             for entry in entries:
-                if entry.is_symlink():
-                    found.add(prefix + entry.name)
-                elif entry.is_dir():
-                    pending.append((entry.path, f"{prefix}{entry.name}/"))
-                elif entry.is_file():
-                    found.add(prefix + entry.name)
-    return found
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, rel + "/"))
+                yield entry, rel
+
+
+def _files_in(folder: Path) -> set[str]:
+    """Every file and symlink under `folder`, by relative path."""
+    return {rel for entry, rel in _entries(folder)
+            if entry.is_symlink() or entry.is_file(follow_symlinks=False)}
 
 
 _QUICK_LEFTOVER = re.compile(rf"\.(.+)\.[0-9]+{re.escape(QUICK_SUFFIX)}")
@@ -143,17 +146,12 @@ def warm_up(*folders: Path) -> threading.Thread | None:
         return None
 
     def walk() -> None:
-        pending = [str(f) for f in folders if (f / MARKER).is_file()]
-        while pending:
-            try:
-                with os.scandir(pending.pop()) as entries:
-                    for entry in entries:
-                        if entry.is_dir(follow_symlinks=False):
-                            pending.append(entry.path)
-                        else:
+        for folder in folders:
+            if (folder / MARKER).is_file():
+                with contextlib.suppress(OSError):  # only a read-ahead: the build checks
+                    for entry, _ in _entries(folder):
+                        if not entry.is_dir(follow_symlinks=False):
                             entry.stat(follow_symlinks=False)
-            except OSError:
-                continue
 
     reader = threading.Thread(target=walk, name="infoint-warm-up", daemon=True)
     reader.start()
@@ -257,22 +255,20 @@ class SiteWriter:
             return False
         files: set[str] = set()
         folders: set[str] = set()
-        pending = [(str(self.fresh), "")]
-        while pending:  # one scandir per folder, no Path per entry: 10,000 page folders
-            folder, prefix = pending.pop()
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    if entry.is_symlink() or not (entry.is_dir() or entry.is_file()):
-                        shutil.rmtree(self.fresh, ignore_errors=True)
-                        return False
-                    if entry.is_dir():
-                        pending.append((entry.path, f"{prefix}{entry.name}/"))
-                        folders.add(entry.path)
-                    else:
-                        files.add(prefix + entry.name)
-        self._made.update(folders)
-        self._stale = files
-        return True
+        with contextlib.closing(_entries(self.fresh)) as found:
+            for entry, rel in found:
+                if entry.is_symlink() or not (entry.is_dir() or entry.is_file()):
+                    break
+                if entry.is_dir():
+                    folders.add(entry.path)
+                else:
+                    files.add(rel)
+            else:
+                self._made.update(folders)
+                self._stale = files
+                return True
+        shutil.rmtree(self.fresh, ignore_errors=True)
+        return False
 
     def _same_file(self, path: Path, current: Path, rel: str) -> bool:
         """Whether the recycled site's `rel` is already the current site's file (the two
