@@ -68,12 +68,15 @@ class Theme:
     def environment(self) -> jinja2.Environment:
         """A Jinja2 environment that autoescapes everything and fails on undefined names.
 
+        Its templates escape plain strings without markupsafe's checks (`templating`).
         It does not look at the template files again once it has compiled them (10,000
         page renders would stat them 10,000 times): a build makes a new one, and `serve`
         drops it when a file under themes/ changes."""
         import jinja2
 
-        return jinja2.Environment(
+        from .templating import Environment
+
+        return Environment(
             loader=jinja2.FileSystemLoader(self.template_dirs),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
