@@ -19,9 +19,9 @@ from pathlib import Path
 from .affected import PageInputs, page_inputs
 from .analysis import analyze
 from .body_edit import only_bodies_changed
-from .cache import CACHE_DIR, BuildCache, cache_folder, digest
+from .cache import BuildCache, cache_folder, digest
 from .encrypt import Sealer, check_password, site_key
-from .errors import JournalInvalid
+from .errors import InfointError, JournalInvalid
 from .holes import Hole
 from .journal import link
 from .loader import read_sources
@@ -30,6 +30,7 @@ from .privacy import privacy_report
 from .problems import Problem, count, sort_problems, summary
 from .quick import BuildResult, quick_build
 from .quick_state import (
+    Recorded,
     Stamp,
     carried_holes,
     forget,
@@ -43,7 +44,7 @@ from .render import BODY_BLIND, RenderMemo, SiteRenderer
 from .settings import Settings, parse_settings
 from .theme import default_theme_dir, find_theme
 from .urls import OpaqueUrls, Urls
-from .writer import SiteWriter, WriteFailed, Written, check_output, warm_up
+from .writer import SiteWriter, WriteFailed, Written, check_output
 
 
 def output_folder(root: Path, configured: str, out: Path | None) -> Path:
@@ -81,25 +82,82 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
            password: str | None, cache: BuildCache | None, workers: int) -> BuildResult:
     started, started_ns = time.perf_counter(), time.time_ns()
     sources = read_sources(root)
-    configured, _ = parse_settings(sources.settings)  # (its problems: reported below)
-    reader = warm_up(output_folder(root, configured.output, out), root / CACHE_DIR / SPARE_SITE)
+    configured, wrong = parse_settings(sources.settings)  # (its problems: reported below)
+    target = output_folder(root, configured.output, out)
     files = tuple((f.kind, f.path, digest(f.data)) for f in sources.files)
-    loaded = process(sources, today, ParseMemo(cache), workers)
+    with contextlib.ExitStack() as stack:
+        # The output folder is checked and the new site's folder made ready (walks of
+        # 10,000 page folders each) while forked processes parse the journal.
+        ready = _Ready(root, target, stack, early=not wrong)
+        loaded = process(sources, today, ParseMemo(cache), workers, meanwhile=ready)
+        settings = loaded.journal.settings
+        # What a quick rebuild needs to know (see `quick`): only for an unencrypted site
+        # of the default theme (below), read without a problem.
+        recorded = record_sources(
+            zip(sources.files, (d for _, _, d in files), strict=True), _by_path(loaded),
+            sources.settings, root, settings.timezone,
+            settings.output, loaded.analysis.today, started_ns,
+        ) if cache is not None and not settings.privacy.encrypt and not sources.problems \
+            else None
+        del sources  # the files' bytes (30 MB at 10,000 files) are parsed: let them go
+        if loaded.failed(strict):
+            raise JournalInvalid(_failure(loaded.problems, strict), loaded.problems)
+        result = _render(root, target, loaded, files, recorded, ready.writer(), stack, strict,
+                         password, cache, workers, started)
+    return result
+
+
+class _Ready:
+    """Called while forked processes parse the journal (a big one): checks the output
+    folder (`check_output`), then enters a `SiteWriter` for it into `stack`, so that
+    their walks of 10,000 page folders each are done meanwhile. A refusal is raised by
+    `writer`, after the journal's own errors, which come first. (A build stopped by
+    those errors then has made and removed its new folder beside the output, or put the
+    spare back: the folders' times change, and nothing else.) With settings in error,
+    no folder to hold the output, or the journal parsed in this process, `writer` does
+    it all once the journal is known to be sound, as the build did before."""
+
+    def __init__(self, root: Path, target: Path, stack: contextlib.ExitStack,
+                 early: bool) -> None:
+        self.root, self.target, self.stack, self.early = root, target, stack, early
+        self._checked = False
+        self._writer: SiteWriter | None = None
+        self._refused: InfointError | None = None
+
+    def __call__(self) -> None:
+        if not self.early:
+            return
+        try:
+            self._check()
+            if self.target.parent.is_dir():
+                self._writer = self._enter()
+        except InfointError as exc:  # UnsafeOutput, WriteFailed
+            self._refused = exc
+
+    def _check(self) -> None:
+        check_output(self.root, self.target)
+        self._checked = True
+
+    def _enter(self) -> SiteWriter:
+        return self.stack.enter_context(SiteWriter(self.target, _spare(self.root)))
+
+    def writer(self) -> SiteWriter:
+        if self._refused is not None:
+            raise self._refused
+        if not self._checked:
+            self._check()
+        if self._writer is None:
+            self._writer = self._enter()
+        return self._writer
+
+
+def _render(root: Path, target: Path, loaded: Loaded, files: tuple[tuple[str, str, bytes], ...],
+            recorded: Recorded | None, writer: SiteWriter, stack: contextlib.ExitStack,
+            strict: bool, password: str | None, cache: BuildCache | None, workers: int,
+            started: float) -> BuildResult:
+    """Render the checked journal into `writer`, swap the site in, and keep what the
+    next build needs. `stack` holds the writer; it is closed once the site is in."""
     settings = loaded.journal.settings
-    # What a quick rebuild needs to know (see `quick`): only for an unencrypted site
-    # of the default theme (below), read without a problem.
-    recorded = record_sources(
-        zip(sources.files, (d for _, _, d in files), strict=True), _by_path(loaded),
-        sources.settings, root, settings.timezone,
-        settings.output, loaded.analysis.today, started_ns,
-    ) if cache is not None and not settings.privacy.encrypt and not sources.problems else None
-    del sources  # the files' bytes (30 MB at 10,000 files) are parsed: let them go
-    target = output_folder(root, settings.output, out)
-    if loaded.failed(strict):
-        raise JournalInvalid(_failure(loaded.problems, strict), loaded.problems)
-    if reader is not None:
-        reader.join()  # done by now, as a rule: it ran while the journal was parsed
-    check_output(root, target)
     key = site_key(check_password(password)) if settings.privacy.encrypt else None
     theme = find_theme(root, settings.theme)
     if theme.folders != (default_theme_dir(),):
@@ -126,29 +184,30 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
         renderer.holes = {}
     pages: dict[str, tuple[bytes, int, int]] = {}
     linked: list[str] = []
-    with SiteWriter(target, _spare(root)) as writer, \
-            contextlib.closing(renderer.stream(workers, write=_writing(writer, sealer))) as stream:
-        # (the stream is closed first: its workers stop before a failed site is removed)
-        for path, data in stream:
-            if data is None:  # the current site's file is still right: link it
-                if not writer.reuse(path):
-                    raise WriteFailed(f"{target / path} changed during the build; build again")
-                pages[path] = previous[path]  # type: ignore[index]
-                linked.append(path)
-                continue
-            info = writer.adopt(path, data) if isinstance(data, Written) \
-                else writer.write(path, sealer(path, data) if sealer else data)
-            if path in memo.fingerprints:
-                pages[path] = (memo.fingerprints[path], info.size, info.mtime_ns)
-            elif path in BODY_BLIND:  # kept by the next build if only bodies change
-                pages[path] = (LISTING, info.size, info.mtime_ns)
-        problems = sort_problems([*loaded.problems, *renderer.problems])
-        errors, warnings = count(problems)
-        if errors or (strict and warnings):
-            raise JournalInvalid(_failure(problems, strict), problems)
-        report = privacy_report(renderer.journal, writer.files, encrypted=key is not None)
-        last_state = load_state(root) if recorded is not None and linked else None
-        written = writer.commit()
+    # (closed before the writer exits: its workers stop before a failed site is put away)
+    stream = stack.enter_context(
+        contextlib.closing(renderer.stream(workers, write=_writing(writer, sealer))))
+    for path, data in stream:
+        if data is None:  # the current site's file is still right: link it
+            if not writer.reuse(path):
+                raise WriteFailed(f"{target / path} changed during the build; build again")
+            pages[path] = previous[path]  # type: ignore[index]
+            linked.append(path)
+            continue
+        info = writer.adopt(path, data) if isinstance(data, Written) \
+            else writer.write(path, sealer(path, data) if sealer else data)
+        if path in memo.fingerprints:
+            pages[path] = (memo.fingerprints[path], info.size, info.mtime_ns)
+        elif path in BODY_BLIND:  # kept by the next build if only bodies change
+            pages[path] = (LISTING, info.size, info.mtime_ns)
+    problems = sort_problems([*loaded.problems, *renderer.problems])
+    errors, warnings = count(problems)
+    if errors or (strict and warnings):
+        raise JournalInvalid(_failure(problems, strict), problems)
+    report = privacy_report(renderer.journal, writer.files, encrypted=key is not None)
+    last_state = load_state(root) if recorded is not None and linked else None
+    written = writer.commit()
+    stack.close()  # the stream's workers stop; the writer has nothing left to put away
     if cache is not None:
         state = LastBuild(files, loaded.journal.unreadable_contacts, settings,
                           loaded.analysis.today, renderer.global_digest)

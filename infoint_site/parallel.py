@@ -11,6 +11,7 @@ render.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,30 @@ _BATCH = 64
 PARALLEL_MIN_FILES = 1000
 """Fewer files to parse than this are parsed in the main process."""
 _PARSE_PIECE = 250
+"""Files parsed at a time by one process (see `parse_in_workers`)."""
+
+_SWITCH_INTERVAL = 0.0002
+"""How long this process's busy thread keeps the GIL while the pool's thread waits to
+take a worker's results off the pipe (Python's default is 5 ms). A worker blocks on a
+full pipe until that thread reads it, 64 KB at a time: with the default, the forked
+parser spent half its time waiting while this process parsed its own share."""
+_RESPONSIVE: list[float] = []
+"""The switch intervals to go back to, one per pool that is still running."""
+
+
+def _responsive() -> None:
+    """Hand the GIL over quickly while a pool runs (see `_SWITCH_INTERVAL`)."""
+    _RESPONSIVE.append(sys.getswitchinterval())
+    sys.setswitchinterval(min(_RESPONSIVE[-1], _SWITCH_INTERVAL))
+
+
+def _unhurried() -> None:
+    """A pool stopped: the interval as it was before the first one started."""
+    if _RESPONSIVE:
+        before = _RESPONSIVE.pop()
+        if not _RESPONSIVE:
+            sys.setswitchinterval(before)
+
 
 _WORKER: SiteRenderer | None = None
 """The renderer a forked worker inherited (set just before the fork)."""
@@ -80,6 +105,7 @@ def render_in_workers(renderer: SiteRenderer, jobs: list[tuple[str, str]],
         pool = multiprocessing.get_context("fork").Pool(workers)
     finally:
         _WORKER = _WRITE = None  # the workers have their copy; this process needs none
+    _responsive()
     return WorkerPages(renderer, pool, pool.imap(_render_batch, batches))
 
 
@@ -108,12 +134,25 @@ class WorkerPages:
             yield from pages
 
     def close(self) -> None:
-        self.pool.terminate()
-        self.pool.join()
+        _stop(self.pool)
+
+
+def _stop(pool: Any) -> None:
+    """Stop a pool `_responsive` was called for."""
+    try:
+        pool.terminate()
+        pool.join()
+    finally:
+        _unhurried()
 
 
 _FILES: list[SourceFile] = []
 """The files a forked parser inherited (set just before the fork)."""
+_PIECES: list[tuple[int, int]] = []
+"""The pieces of `_FILES` to parse, claimed one at a time (see `_claim`)."""
+_CLAIMED: Any = None
+"""Shared with the forked parsers: [pieces claimed from the front, pieces left after
+them]. Workers take pieces from the front, this process from the back."""
 
 
 def _parse_range(bounds: tuple[int, int]) -> list[tuple[Record | None, list[Problem]]]:
@@ -122,28 +161,62 @@ def _parse_range(bounds: tuple[int, int]) -> list[tuple[Record | None, list[Prob
     return [parse_file(f.kind, f.path, f.data) for f in _FILES[bounds[0]:bounds[1]]]
 
 
-def parse_in_workers(files: list[SourceFile],
-                     workers: int) -> list[tuple[Record | None, list[Problem]]]:
-    """`parse_file` of every file, in order: this process parses the first share while
-    forked ones parse the rest. Their records come back pickled, a few hundred at a
-    time: one pickle of half the journal (20 MB at 10,000 files) would stand in memory
-    beside the records made of it."""
+def _claim(front: bool) -> int | None:
+    """The next piece no one has claimed yet, from the front or the back; None when
+    every piece is taken."""
+    with _CLAIMED.get_lock():
+        first, end = _CLAIMED[0], _CLAIMED[1]
+        if first >= end:
+            return None
+        if front:
+            _CLAIMED[0] = first + 1
+            return first
+        _CLAIMED[1] = end - 1
+        return end - 1
+
+
+def _parse_claimed(_: int) -> tuple[int, list[tuple[Record | None, list[Problem]]]] | None:
+    """In a worker: parse the next piece from the front, if one is left."""
+    piece = _claim(front=True)
+    return None if piece is None else (piece, _parse_range(_PIECES[piece]))
+
+
+def parse_in_workers(files: list[SourceFile], workers: int,
+                     meanwhile: Callable[[], None] | None = None,
+                     ) -> list[tuple[Record | None, list[Problem]]]:
+    """`parse_file` of every file, in order, by this process and forked ones.
+
+    The files are cut into pieces of a few hundred, which the workers claim from the
+    front and this process from the back, so each parses as much as its speed allows:
+    this process first does `meanwhile` (the build's walks of the output folders), and
+    it also takes the records the workers send, pickled a piece at a time (one pickle
+    of half the journal, 20 MB at 10,000 files, would stand in memory beside the
+    records made of it)."""
     import multiprocessing
 
-    global _FILES
-    share = -(-len(files) // workers)
-    piece = min(_PARSE_PIECE, share)
-    pieces = [(i, min(i + piece, len(files))) for i in range(share, len(files), piece)]
-    if not pieces:
-        return _parse_range((0, len(files)))
-    _FILES = files
+    global _FILES, _PIECES, _CLAIMED
+    pieces = [(i, min(i + _PARSE_PIECE, len(files)))
+              for i in range(0, len(files), _PARSE_PIECE)]
+    _FILES, _PIECES = files, pieces
+    _CLAIMED = multiprocessing.get_context("fork").Array("i", [0, len(pieces)])
     try:
-        with multiprocessing.get_context("fork").Pool(min(workers - 1, len(pieces))) as pool:
-            rest = pool.imap(_parse_range, pieces)
-            mine = _parse_range((0, share))
-            return mine + [result for part in rest for result in part]
+        pool = multiprocessing.get_context("fork").Pool(max(1, min(workers - 1, len(pieces))))
+        _responsive()
+        try:
+            theirs = pool.imap_unordered(_parse_claimed, range(len(pieces)))
+            if meanwhile is not None:
+                meanwhile()
+            parsed: dict[int, list[tuple[Record | None, list[Problem]]]] = {}
+            while (piece := _claim(front=False)) is not None:
+                parsed[piece] = _parse_range(pieces[piece])
+            for found in theirs:
+                if found is not None:
+                    parsed[found[0]] = found[1]
+            return [result for i in range(len(pieces)) for result in parsed[i]]
+        finally:
+            _stop(pool)
     finally:
-        _FILES = []
+        _FILES, _PIECES, _CLAIMED = [], [], None
 
 
 def _holes_of(renderer: SiteRenderer, pages: list[tuple[str, bytes | None]]) -> dict[str, Any]:
@@ -180,8 +253,7 @@ class Summaries:
         return pages
 
     def close(self) -> None:
-        self.pool.terminate()
-        self.pool.join()
+        _stop(self.pool)
 
 
 def summary_in_worker(renderer: SiteRenderer, half: int) -> Summaries:
@@ -194,4 +266,5 @@ def summary_in_worker(renderer: SiteRenderer, half: int) -> Summaries:
         pool = multiprocessing.get_context("fork").Pool(1)
     finally:
         _WORKER = None
+    _responsive()
     return Summaries(renderer, pool, pool.apply_async(_render_summary, (half,)))

@@ -7,7 +7,7 @@ pure given `today`. Everything is gathered before anything is written.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -77,13 +77,14 @@ class ParseMemo:
         self._kept[(kind, path)] = (data, result)
         return result
 
-    def parse_many(self, files: Sequence[SourceFile], workers: int) -> None:
-        """Parse the files not known yet in `workers` processes, when there are many;
-        `parse` then finds them here."""
+    def parse_many(self, files: Sequence[SourceFile], workers: int,
+                   meanwhile: Callable[[], None] | None = None) -> None:
+        """Parse the files not known yet in `workers` processes, when there are many,
+        calling `meanwhile` while they do; `parse` then finds them here."""
         unknown = [f for f in files if not self._known(f)]
         if workers < 2 or len(unknown) < parallel.PARALLEL_MIN_FILES or not hasattr(os, "fork"):
             return
-        for source, result in zip(unknown, parallel.parse_in_workers(unknown, workers),
+        for source, result in zip(unknown, parallel.parse_in_workers(unknown, workers, meanwhile),
                                   strict=True):
             self.parsed += 1
             if self.store is not None:
@@ -104,18 +105,20 @@ class ParseMemo:
 
 
 def process(sources: Sources, today: date | None = None,
-            memo: ParseMemo | None = None, workers: int = 1) -> Loaded:
+            memo: ParseMemo | None = None, workers: int = 1,
+            meanwhile: Callable[[], None] | None = None) -> Loaded:
     """Parse, link, analyze and validate what `read_sources` read.
 
     `today` None means the current date in the journal's time zone. With a `memo`,
     files whose bytes did not change since the last call are not parsed again, and
-    many new ones are parsed by `workers` processes.
+    many new ones are parsed by `workers` processes; `meanwhile` is then called in this
+    one, while they parse (and not at all when they do not).
     """
     parse = memo.parse if memo is not None else parse_file
     if memo is not None:
         memo.parsed = 0
         memo.forget_missing(sources)
-        memo.parse_many(sources.files, workers)
+        memo.parse_many(sources.files, workers, meanwhile)
     settings, problems = parse_settings(sources.settings, sources.themes)
     problems = [*sources.problems, *problems]
     records: list[Record] = []

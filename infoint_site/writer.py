@@ -19,7 +19,6 @@ import os
 import re
 import shutil
 import stat
-import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,32 +129,6 @@ def check_output(root: Path, out: Path) -> None:
         shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
         raise UnsafeOutput(f"refusing to build into {out}: it holds files infoint-site did not"
                            f" write: {shown}; move them out first")
-
-
-def warm_up(*folders: Path) -> threading.Thread | None:
-    """Read every entry and inode under `folders` in a background thread, so that the
-    build's own walks of them (the output check, the recycled site) find them in the
-    system's caches. On this kind of disk, just after a big build, those walks took up
-    to a second each when cold and 0.1–0.3 s when warm; they wait on the disk, which a
-    thread can do while the journal is parsed. Nothing is changed or trusted: each walk
-    still reads the folders itself. Only folders holding a site built here (its marker
-    file) are read: not a home folder given as the output by mistake. Join the thread
-    before those walks (it holds folders open, which Windows would not let be renamed;
-    none is started there)."""
-    if os.name != "posix":
-        return None
-
-    def walk() -> None:
-        for folder in folders:
-            if (folder / MARKER).is_file():
-                with contextlib.suppress(OSError):  # only a read-ahead: the build checks
-                    for entry, _ in _entries(folder):
-                        if not entry.is_dir(follow_symlinks=False):
-                            entry.stat(follow_symlinks=False)
-
-    reader = threading.Thread(target=walk, name="infoint-warm-up", daemon=True)
-    reader.start()
-    return reader
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -314,7 +287,19 @@ class SiteWriter:
 
     def __exit__(self, *exc_info: object) -> None:
         if not self._committed:
-            shutil.rmtree(self.fresh, ignore_errors=True)
+            self._give_back()
+
+    def _give_back(self) -> None:
+        """A build that stopped (the journal has errors, a page failed) leaves its
+        folder as the spare for the next one, as it found it or half written: the next
+        build walks a spare anew and writes over or removes every file in it. (The
+        folder is entered as the journal is parsed, before its errors are known.)"""
+        if self._stale is not None and self.spare is not None \
+                and not os.path.lexists(self.spare):  # (a recycled spare: given back)
+            with contextlib.suppress(OSError):
+                os.rename(self.fresh, self.spare)
+                return
+        shutil.rmtree(self.fresh, ignore_errors=True)
 
     @contextlib.contextmanager
     def _reported(self) -> Iterator[None]:

@@ -346,7 +346,7 @@ class FailingOpen:
         self.opened = 0
 
     def __call__(self, path: object, mode: str = "r", *args: object, **kwargs: object) -> object:
-        if "w" in mode or "x" in mode:
+        if "w" in mode or "x" in mode or "+" in mode:  # (a recycled page: written in place)
             self.opened += 1
             if self.opened == self.n:
                 raise OSError(self.code, os.strerror(self.code), str(path))
