@@ -31,6 +31,13 @@ def escape_text(value: Any, /) -> markupsafe.Markup:
     return markupsafe.escape(value)
 
 
+def escaped(value: Any, /) -> str:
+    """`escape_text(value)` as a plain str, for a piece of a bigger `Markup`."""
+    if type(value) is str and _replace is not None:
+        return _replace(value)
+    return str(markupsafe.escape(value))
+
+
 class Template(jinja2.Template):
     """A template whose ``{{ … }}`` escape with `escape_text`."""
 

@@ -9,7 +9,7 @@ import markupsafe
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infoint_site.templating import Environment, escape_text
+from infoint_site.templating import Environment, escape_text, escaped
 from infoint_site.urls import Urls
 
 TEXT = st.text(alphabet=st.sampled_from(list("aZ09 _.~-&<>'\"/%#?é\u2003\0\n")), max_size=30)
@@ -26,6 +26,7 @@ def test_escape_text_is_markupsafes_escape(text: str) -> None:
     for value in (text, markupsafe.Markup(text), len(text), Shown(), None):
         mine, theirs = escape_text(value), markupsafe.escape(value)
         assert mine == theirs and type(mine) is type(theirs) is markupsafe.Markup
+        assert escaped(value) == str(theirs) and type(escaped(value)) is str
 
 
 def test_templates_escape_with_escape_text_and_autoescape_as_before() -> None:
