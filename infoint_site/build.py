@@ -25,6 +25,7 @@ from .errors import InfointError, JournalInvalid
 from .holes import Hole
 from .journal import link
 from .loader import read_sources
+from .parallel import frozen
 from .pipeline import Loaded, ParseMemo, process
 from .privacy import privacy_report
 from .problems import Problem, count, sort_problems, summary
@@ -102,6 +103,7 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
         del sources  # the files' bytes (30 MB at 10,000 files) are parsed: let them go
         if loaded.failed(strict):
             raise JournalInvalid(_failure(loaded.problems, strict), loaded.problems)
+        stack.enter_context(frozen())  # the journal, read: no collection walks it again
         result = _render(root, target, loaded, files, recorded, ready.writer(), stack, strict,
                          password, cache, workers, started)
     return result

@@ -243,6 +243,12 @@ def build(ctx: click.Context, today: Any, out: Path | None, strict: bool,
         from .build import build_site
         from .encrypt import PASSWORD_VARIABLE
 
+        import atexit
+        import gc
+
+        # The process ends with the command: its last collection, as Python exits, need
+        # not walk the whole journal again (0.1 s at 10,000 files).
+        atexit.register(gc.freeze)
         try:
             result = build_site(_root(ctx), _day(today), out, strict, quick=False,
                                 password=os.environ.get(PASSWORD_VARIABLE),
