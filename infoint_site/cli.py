@@ -240,11 +240,11 @@ def build(ctx: click.Context, today: Any, out: Path | None, strict: bool,
     # First the quick rebuild, which needs none of the full build's modules.
     result = quick_build(_root(ctx), _day(today), out, strict) if not no_cache else None
     if result is None:
-        from .build import build_site
-        from .encrypt import PASSWORD_VARIABLE
-
         import atexit
         import gc
+
+        from .build import build_site
+        from .encrypt import PASSWORD_VARIABLE
 
         # The process ends with the command: its last collection, as Python exits, need
         # not walk the whole journal again (0.1 s at 10,000 files).
