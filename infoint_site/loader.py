@@ -74,8 +74,13 @@ def _read_file(root: Path, real_root: str, full: Path, rel: str,
             problems.append(error(rel, 1, 1, "E102", too_large(info.st_size)))
             return None
         with open(full, "rb") as handle:
-            return (handle.read(MAX_FILE_BYTES + 1),
-                    (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
+            # What the file holds and a byte more, which tells it grew since the stat:
+            # then on up to the limit. (A read of the limit itself makes a buffer of a
+            # megabyte for each file: 0.27 s of 0.37 at 10,000 files.)
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += handle.read(MAX_FILE_BYTES + 1 - len(data))
+            return data, (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
     except PermissionError:
         problems.append(error(rel, 1, 1, "E111", "cannot be read: permission denied"))
     except FileNotFoundError:

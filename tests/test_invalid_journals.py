@@ -39,6 +39,7 @@ module and are not rewritten.
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
 import re
@@ -334,6 +335,23 @@ def file_1_mib_plus_one_byte(root: Path, _: pytest.MonkeyPatch) -> list[str]:
             " file is 1,048,577 bytes; the limit is 1 MiB (1,048,576 bytes)"]
 
 
+def file_grown_past_1_mib_while_read(root: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Small when looked at, 2.5 MiB by the time it is read: read up to the limit and a
+    byte more, and refused for it (the loader reads as many bytes as the file had)."""
+    from infoint_site import loader
+
+    _write(root, "content/contacts/jane-doe.md", JANE)
+
+    def grow_jane(file: object, *args: object, **kwargs: object) -> object:
+        if str(file).endswith("jane-doe.md"):  # what it holds when opened, after the stat
+            return io.BytesIO(_padded(MIB * 5 // 2))
+        return open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(loader, "open", grow_jane, raising=False)
+    return ["content/contacts/jane-doe.md:1:1: error[E102]:"
+            " file is 1,048,577 bytes; the limit is 1 MiB (1,048,576 bytes)"]
+
+
 def million_char_line(root: Path, _: pytest.MonkeyPatch) -> list[str]:
     """A 1,000,000-character value in a file under 1 MiB is accepted, and kept whole."""
     _write(root, "content/contacts/jane-doe.md",
@@ -414,6 +432,7 @@ GENERATED: dict[str, tuple[Builder, list[pytest.MarkDecorator]]] = {
     "file-exactly-1-mib": (file_exactly_1_mib, []),
     "file-over-1-mib": (file_over_1_mib, []),
     "file-1-mib-plus-one-byte": (file_1_mib_plus_one_byte, []),
+    "file-grown-past-1-mib-while-read": (file_grown_past_1_mib_while_read, []),
     "million-char-line": (million_char_line, []),
     "million-char-reference": (million_char_reference, []),
     "nested-brackets-30000": (nested_brackets, []),
