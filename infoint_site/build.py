@@ -25,7 +25,7 @@ from .errors import InfointError, JournalInvalid
 from .holes import Hole
 from .journal import link
 from .loader import read_sources
-from .parallel import frozen
+from .parallel import frozen, uncollected
 from .pipeline import Loaded, ParseMemo, process
 from .privacy import privacy_report
 from .problems import Problem, count, sort_problems, summary
@@ -90,20 +90,21 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
         # The output folder is checked and the new site's folder made ready (walks of
         # 10,000 page folders each) while forked processes parse the journal.
         ready = _Ready(root, target, stack, early=not wrong)
-        loaded = process(sources, today, ParseMemo(cache), workers, meanwhile=ready)
-        settings = loaded.journal.settings
-        # What a quick rebuild needs to know (see `quick`): only for an unencrypted site
-        # of the default theme (below), read without a problem.
-        recorded = record_sources(
-            zip(sources.files, (d for _, _, d in files), strict=True), _by_path(loaded),
-            sources.settings, root, settings.timezone,
-            settings.output, loaded.analysis.today, started_ns,
-        ) if cache is not None and not settings.privacy.encrypt and not sources.problems \
-            else None
-        del sources  # the files' bytes (30 MB at 10,000 files) are parsed: let them go
-        if loaded.failed(strict):
-            raise JournalInvalid(_failure(loaded.problems, strict), loaded.problems)
-        stack.enter_context(frozen())  # the journal, read: no collection walks it again
+        with uncollected():  # the journal is made, then frozen: no collection ever walks it
+            loaded = process(sources, today, ParseMemo(cache), workers, meanwhile=ready)
+            settings = loaded.journal.settings
+            # What a quick rebuild needs to know (see `quick`): only for an unencrypted
+            # site of the default theme (below), read without a problem.
+            recorded = record_sources(
+                zip(sources.files, (d for _, _, d in files), strict=True), _by_path(loaded),
+                sources.settings, root, settings.timezone,
+                settings.output, loaded.analysis.today, started_ns,
+            ) if cache is not None and not settings.privacy.encrypt and not sources.problems \
+                else None
+            del sources  # the files' bytes (30 MB at 10,000 files) are parsed: let them go
+            if loaded.failed(strict):
+                raise JournalInvalid(_failure(loaded.problems, strict), loaded.problems)
+            stack.enter_context(frozen())
         result = _render(root, target, loaded, files, recorded, ready.writer(), stack, strict,
                          password, cache, workers, started)
     return result

@@ -67,6 +67,18 @@ def frozen() -> Iterator[None]:
             gc.unfreeze()
 
 
+@contextlib.contextmanager
+def uncollected() -> Iterator[None]:
+    """No collections in this block (`build` freezes what it makes before one walks it)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _responsive() -> None:
     """Hand the GIL over quickly while a pool runs (see `_SWITCH_INTERVAL`)."""
     _RESPONSIVE.append(sys.getswitchinterval())
