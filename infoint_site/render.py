@@ -318,6 +318,8 @@ class SiteRenderer:
         self.affected = affected_pages(previous, self.inputs) if previous is not None else None
 
     def record_page(self, job: tuple[str, str]) -> tuple[str, bytes | None]:
+        if job == CALENDAR_JOB:  # (handed to a worker with the record pages: see `stream`)
+            return self.calendar_file()
         if self.affected is not None and job not in self.affected:
             kept = self.memo.records.get(job)
             if kept is not None:  # nothing it shows changed: as the last build made it
@@ -569,10 +571,14 @@ class SiteRenderer:
             yield from self.record_pages()
             yield from self.other_files()
             return
-        records = parallel.render_in_workers(self, jobs, workers, write)  # they start now
+        # The calendar first, by a worker: 7 MB of lines at 10,000 files, which would stay
+        # in this process's memory (the peak of the build) once made and let go.
+        calendar = [CALENDAR_JOB] if self._has_calendar else []
+        records = parallel.render_in_workers(self, [*calendar, *jobs], workers,
+                                             write)  # they start now
         with contextlib.closing(records):
             yield from self.summary_pages()  # …while this process renders the listings
-            yield from self.extra_files()  # and the calendar
+            yield from self.extra_files(calendar=False)
             yield from records
         yield from self.question_pages()  # (they show answers the workers rendered)
 
@@ -582,17 +588,26 @@ class SiteRenderer:
         yield from self.listing_pages()
         yield from self.extra_files()
 
-    def extra_files(self) -> Iterator[tuple[str, bytes | None]]:
-        """The theme's files, robots.txt, the calendar and _headers."""
+    def extra_files(self, calendar: bool = True) -> Iterator[tuple[str, bytes | None]]:
+        """The theme's files, robots.txt, the calendar (unless not `calendar`) and
+        _headers."""
         for path, source in self.theme.static_files().items():
             yield path, source.read_bytes()
         yield "robots.txt", ROBOTS.encode()
-        if not self.settings.privacy.encrypt:  # a calendar app cannot decrypt a feed
-            from .export_ics import calendar_ics
-
-            kept = "calendar.ics" in self.kept_listings
-            yield "calendar.ics", None if kept else calendar_ics(self.analysis)
+        if calendar and self._has_calendar:
+            yield self.calendar_file()
         yield "_headers", headers_file()
+
+    @property
+    def _has_calendar(self) -> bool:
+        return not self.settings.privacy.encrypt  # a calendar app cannot decrypt a feed
+
+    def calendar_file(self) -> tuple[str, bytes | None]:
+        """calendar.ics (None: the last build's stands)."""
+        from .export_ics import calendar_ics
+
+        kept = "calendar.ics" in self.kept_listings
+        return "calendar.ics", None if kept else calendar_ics(self.analysis)
 
     def render(self) -> Rendered:
         """Every file of the site, in memory."""
@@ -611,6 +626,8 @@ class SiteRenderer:
                         rendered.problems)
 
 
+CALENDAR_JOB = ("calendar", "")
+"""Among the record pages' jobs: calendar.ics."""
 _PIECES = 8192
 """Pieces of a page joined and encoded at a time (see `_encoded`)."""
 
