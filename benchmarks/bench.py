@@ -10,7 +10,8 @@ folder and reports medians of `--runs` runs of
 * a ``build`` after adding a line to one meeting's note (the cache and the previous
   site in place: the quick rebuild, see infoint_site/quick.py);
 * a ``build`` after changing one field of one contact (the cached full build);
-* the same journal built by Hugo (Debian's ``hugo``) with minimal layouts, as a ratio;
+* the same journal built by Hugo (Debian's ``hugo``) with minimal layouts, as a ratio
+  (each Hugo build right before a cold build: the machine's speed drifts);
 * a contact's note saved while ``serve`` shows its page in Chromium → the page shows
   the change (benchmarks/serve_latency.py; at least 5 saves; needs Playwright and
   /usr/bin/chromium, else skipped with a note);
@@ -126,9 +127,18 @@ def bench(files: int, runs: int, with_hugo: bool,
         results: dict[str, tuple[float, float]] = {}
         results["check"] = median([measured([*INFOINT, *root, "check", *today])
                                    for _ in range(runs)])
-        results["cold build"] = median([
-            measured([*INFOINT, *root, "build", *today, "--out", str(out), "--no-cache"])
-            for _ in range(runs)])
+        # The cold build and Hugo's take turns, so that both see the machine alike (its
+        # speed drifts by tens of percent from one minute to the next).
+        hugo = hugo_site(journal, tmp / "hugo") if with_hugo and shutil.which("hugo") \
+            else None
+        cold, hugo_runs = [], []
+        for _ in range(runs):
+            if hugo is not None:
+                hugo_runs.append(measured(["hugo", "--quiet", "-s", str(hugo), "-d",
+                                           str(tmp / "hugo-out")]))
+            cold.append(measured([*INFOINT, *root, "build", *today, "--out", str(out),
+                                  "--no-cache"]))
+        results["cold build"] = median(cold)
         measured([*INFOINT, *root, "build", *today, "--out", str(out)])  # fill the cache
         meeting = sorted((journal / "content" / "meetings").glob("*.md"))[files // 3]
         edits = []
@@ -147,11 +157,8 @@ def bench(files: int, runs: int, with_hugo: bool,
             contact.write_text(text, encoding="utf-8")
             edits.append(measured([*INFOINT, *root, "build", *today, "--out", str(out)]))
         results["rebuild, 1 field edited"] = median(edits)
-        if with_hugo and shutil.which("hugo"):
-            site = hugo_site(journal, tmp / "hugo")
-            results["hugo build"] = median([
-                measured(["hugo", "--quiet", "-s", str(site), "-d", str(tmp / "hugo-out")])
-                for _ in range(runs)])
+        if hugo_runs:
+            results["hugo build"] = median(hugo_runs)
         if with_serve:
             results.update(serve_latency(journal, max(runs, 5)))
         return results
