@@ -197,12 +197,14 @@ class SiteRenderer:
         rendered only if that context changed since the last build in this process, or
         since the build of the site being replaced (then the data is None: the old file
         stands)."""
+        previous = self.memo.previous_pages
+        if previous is None and not self.memo.keep:  # a cold build: nothing to compare
+            return self._page(url, template, holes=holes, **context)
         frozen = (template, freeze(context))
         kept = self.memo.pages.get(url)
         if kept is not None and kept[0] == frozen:
             return Urls.file_for(url), kept[1]
         file = Urls.file_for(url)
-        previous = self.memo.previous_pages
         if previous is not None:
             # repr, not pickle: pickle's bytes depend on which equal objects are shared.
             fingerprint = digest(repr((self.global_digest, frozen)))
