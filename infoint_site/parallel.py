@@ -69,7 +69,8 @@ def frozen() -> Iterator[None]:
 
 @contextlib.contextmanager
 def uncollected() -> Iterator[None]:
-    """No collections in this block (`build` freezes what it makes before one walks it)."""
+    """No collections in this block (`build` freezes what it makes before one walks it;
+    the parsers' records arrive without one)."""
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -239,22 +240,19 @@ def parse_in_workers(files: list[SourceFile], workers: int,
     try:
         pool = multiprocessing.get_context("fork").Pool(max(1, min(workers - 1, len(pieces))))
         _responsive()
-        collecting = gc.isenabled()
-        gc.disable()  # records arrive by the thousand: no collections while they do
         try:
-            theirs = pool.imap_unordered(_parse_claimed, range(len(pieces)))
-            if meanwhile is not None:
-                meanwhile()
-            parsed: dict[int, list[tuple[Record | None, list[Problem]]]] = {}
-            while (piece := _claim(front=False)) is not None:
-                parsed[piece] = _parse_range(pieces[piece])
-            for found in theirs:
-                if found is not None:
-                    parsed[found[0]] = found[1]
-            return [result for i in range(len(pieces)) for result in parsed[i]]
+            with uncollected():  # records arrive by the thousand: no collections meanwhile
+                theirs = pool.imap_unordered(_parse_claimed, range(len(pieces)))
+                if meanwhile is not None:
+                    meanwhile()
+                parsed: dict[int, list[tuple[Record | None, list[Problem]]]] = {}
+                while (piece := _claim(front=False)) is not None:
+                    parsed[piece] = _parse_range(pieces[piece])
+                for found in theirs:
+                    if found is not None:
+                        parsed[found[0]] = found[1]
+                return [result for i in range(len(pieces)) for result in parsed[i]]
         finally:
-            if collecting:
-                gc.enable()
             _stop(pool)
     finally:
         _FILES, _PIECES, _CLAIMED = [], [], None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from infoint_site.loader import read_sources
 from infoint_site.parse import parse_file
 from infoint_site.writer import UnsafeOutput
 
-REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 22)
 SPARE = Path(".infoint-cache/previous-site")
 
@@ -29,15 +27,11 @@ def tree(folder: Path) -> dict[str, tuple[bytes | None, int]]:
 
 
 @pytest.fixture
-def journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def journal(example_journal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
-    root = tmp_path / "journal"
-    root.mkdir()
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copy(REPO / "infoint.yaml", root / "infoint.yaml")
     monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 1)  # the example journal: forked
     monkeypatch.setattr(parallel, "_PARSE_PIECE", 3)
-    return root
+    return example_journal
 
 
 @pytest.mark.parametrize("workers", [2, 3, 5])
