@@ -45,3 +45,61 @@ def test_record_urls_quote_ids_as_quote_does(record_id: str) -> None:
     assert urls.contact(record_id) == f"contacts/{quote(record_id, safe='')}/"
     assert urls.meeting(record_id) == f"meetings/{quote(record_id, safe='')}/"
     assert urls.company(record_id) == f"companies/{quote(record_id, safe='')}/"
+
+
+MACROS = ("{% macro link(l) %}<a href='{{ base }}{{ l }}'>{{ fmt(l) }}</a>{{ seen|length }}"
+          "{{ x }}{% endmacro %}")
+PAGES = {
+    "macros.html": MACROS,
+    "page.html": "{% from 'macros.html' import link with context %}{{ link(name) }}",
+    "loop.html": "{% for x in [1, 2] %}{% from 'macros.html' import link with context %}"
+                 "{{ link(name) }}{% endfor %}",
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["page.html", "loop.html"]),
+                          st.sampled_from(["", "../", "../../", None]),
+                          st.sampled_from(["Ann", "<Bo>"]),
+                          st.sampled_from([0, 1, 2]),
+                          st.booleans(), st.booleans()), min_size=1, max_size=12))
+def test_kept_macro_modules_render_as_jinja_does(renders: list[tuple[str, str | None, str, int,
+                                                                     bool, bool]]) -> None:
+    """A module imported `with context` is kept across pages whose free names have the
+    same values (by value for strings, by identity for a list, by owner and function
+    for a bound method); every page reads as plain Jinja renders it, even when a kept
+    list changed in place or a name is missing."""
+    import jinja2
+
+    class Owner:
+        def __init__(self, tag: str) -> None:
+            self.tag = tag
+
+        def fmt(self, text: str) -> str:
+            return self.tag + text
+
+    mine = Environment(loader=jinja2.DictLoader(PAGES), autoescape=True)
+    theirs = jinja2.Environment(loader=jinja2.DictLoader(PAGES), autoescape=True)
+    owners, lists = [Owner("a:"), Owner("b:")], [[], [], []]
+    for template, base, name, which, other_owner, grow in renders:
+        seen = lists[which]
+        if grow:
+            seen.append(name)  # the same object, changed in place
+        context = {"name": name, "fmt": owners[other_owner].fmt, "seen": seen}
+        if base is not None:
+            context["base"] = base
+        assert mine.get_template(template).render(context) == \
+            theirs.get_template(template).render(context)
+    kept = mine.get_template("macros.html").__dict__.get("_kept_modules", {})
+    assert 0 < len(kept) <= 2 * len(renders)  # the loop imports once for each x
+
+
+def test_a_macro_module_is_made_once_for_pages_of_the_same_context() -> None:
+    import jinja2
+
+    env = Environment(loader=jinja2.DictLoader(PAGES), autoescape=True)
+    fmt, seen = str.upper, ["a"]
+    for depth in (2, 2, 1, 2, 1):
+        base = "../" * depth  # a new string each time, equal to the last of its depth
+        env.get_template("page.html").render(base=base, name="Ann", fmt=fmt, seen=seen)
+    assert len(env.get_template("macros.html").__dict__["_kept_modules"]) == 2
