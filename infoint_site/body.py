@@ -34,19 +34,29 @@ optional character is tried at every position, twice as slow on 27 MB of notes).
 _MARKS = str.maketrans(dict.fromkeys("#>*_`|~-", " "))
 
 
-def plain_text(markdown_text: str) -> str:
+def plain_text(markdown_text: str, chars: int | None = None) -> str:
     """Markdown reduced to words, for the search index: fenced code left out, links
-    and images by their text, markup characters as spaces."""
+    and images by their text, markup characters as spaces; given `chars`, only that
+    many characters of it."""
     text = _FENCED.sub(" ", markdown_text) if "```" in markdown_text else markdown_text
     if "](" in text:
         text = _LINK_TEXT.sub(r"\1", text)
-    return " ".join(text.translate(_MARKS).split())
+    if chars is None:
+        return " ".join(text.translate(_MARKS).split())
+    # The words of the start of a text are the start of its words (the last perhaps
+    # cut short), so only as much of it is split as gives `chars` characters.
+    end = chars + chars // 4
+    while True:
+        words = " ".join(text[:end].translate(_MARKS).split())
+        if len(words) >= chars or end >= len(text):
+            return words[:chars]
+        end *= 2
 
 
 def search_text(body: str) -> str:
     """What search looks through in a note: the start of its plain words (made when the
     search page is, not kept with the record: 15 MB at 10,000 files)."""
-    return plain_text(body)[:SEARCH_TEXT_CHARS]
+    return plain_text(body, SEARCH_TEXT_CHARS)
 
 
 def journal_link(href: str, kind: str) -> tuple[str, str, str] | None:

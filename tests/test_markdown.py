@@ -259,6 +259,14 @@ def test_plain_text_is_what_the_regular_expressions_give(text: str) -> None:
     assert plain_text(text) == _plain_text_by_regular_expressions(text)
 
 
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab #>*_`|~-![]()\n\t\u00a0\u2003é")),
+               max_size=200), st.integers(min_value=0, max_value=80))
+def test_the_start_of_plain_text_is_cut_from_the_whole(text: str, chars: int) -> None:
+    """Only enough of a note is split into words for `chars` of them: the same start."""
+    assert plain_text(text, chars) == plain_text(text)[:chars]
+
+
 # -- through the build -----------------------------------------------------------------------
 
 
