@@ -56,11 +56,14 @@ _MAPPED_READ = 132 * 1024
 """Above the C library's threshold for memory of its own (128 KiB by default)."""
 
 
-def _read_file(root: Path, real_root: str, full: Path, rel: str,
-               problems: list[Problem]) -> tuple[bytes, tuple[int, ...]] | None:
-    """The file's bytes and its stamp (see `SourceFile`), or None with the problem."""
+def _read_file(root: Path, real_root: str, full: str | Path, rel: str,
+               problems: list[Problem], is_link: bool | None = None,
+               ) -> tuple[bytes, tuple[int, ...]] | None:
+    """The file's bytes and its stamp (see `SourceFile`), or None with the problem;
+    `is_link` says whether `full` is a symlink, when the caller knows (a folder's
+    listing does, without asking the system)."""
     try:
-        if full.is_symlink():
+        if os.path.islink(full) if is_link is None else is_link:
             target = os.path.realpath(full)
             if os.path.commonpath([real_root, target]) != real_root:
                 problems.append(error(rel, 1, 1, "E112",
@@ -70,7 +73,7 @@ def _read_file(root: Path, real_root: str, full: Path, rel: str,
                 problems.append(error(rel, 1, 1, "E111",
                                       "cannot be read: a symlink to a file that does not exist"))
                 return None
-        info = full.stat()
+        info = os.stat(full)
         if not stat.S_ISREG(info.st_mode):
             problems.append(warning(rel, 1, 1, "W112", "not a regular file: skipped"))
             return None
@@ -108,19 +111,20 @@ def _walk(root: Path, real_root: str, kind: str, problems: list[Problem]) -> lis
         if real in seen_dirs:
             continue
         seen_dirs.add(real)
+        folder_rel = current.relative_to(root).as_posix()
         try:
             entries = sorted(os.scandir(current), key=lambda e: e.name)
         except FileNotFoundError:
             continue
         except OSError as exc:
-            rel = current.relative_to(root).as_posix()
-            problems.append(error(rel, 1, 1, "E111", f"folder cannot be read: {_reason(exc)}"))
+            problems.append(error(folder_rel, 1, 1, "E111",
+                                  f"folder cannot be read: {_reason(exc)}"))
             continue
         for entry in entries:
             if skipped(entry.name):
                 continue
-            full = Path(entry.path)
-            rel = full.relative_to(root).as_posix()
+            # Strings, not a Path for each of 10,000 files (half the time of the reads).
+            full, rel = entry.path, f"{folder_rel}/{entry.name}"
             try:
                 is_dir = entry.is_dir()
             except OSError:
@@ -135,11 +139,15 @@ def _walk(root: Path, real_root: str, kind: str, problems: list[Problem]) -> lis
                         rel, 1, 1, "W112",
                         "a folder named like a note: its notes are read, the folder is not one",
                     ))
-                pending.append(full)
+                pending.append(Path(full))
                 continue
             if not entry.name.endswith(".md"):
                 continue
-            read = _read_file(root, real_root, full, rel, problems)
+            try:
+                is_link = entry.is_symlink()
+            except OSError:
+                is_link = None
+            read = _read_file(root, real_root, full, rel, problems, is_link)
             if read is not None:
                 files.append(SourceFile(kind, rel, *read))
     return files
