@@ -297,22 +297,12 @@ class SiteRenderer:
         return self._page("404.html", "404.html", base="/")
 
     def record_jobs(self) -> list[tuple[str, str]]:
-        """Every record page: each contact's, then the pages of the meetings it is the
-        first person of (their preparation sheets show its note, rendered for its own
-        page: a worker takes neighbouring pages), then the rest."""
-        meetings: dict[str, list[tuple[str, str]]] = {}
-        unfiled: list[tuple[str, str]] = []
-        for mid, meeting in self.journal.meetings.items():
-            first = meeting.contacts[0] if meeting.contacts else ""
-            if first in self.journal.contacts:
-                meetings.setdefault(first, []).append(("meeting", mid))
-            else:
-                unfiled.append(("meeting", mid))
-        jobs: list[tuple[str, str]] = []
-        for cid in self.journal.contacts:
-            jobs.append(("contact", cid))
-            jobs += meetings.get(cid, ())
-        return [*jobs, *unfiled, *(("company", coid) for coid in self.journal.companies)]
+        """Every record page: the meetings' first (the question pages show the answers
+        in their notes, and can be made once those pages are), then the contacts', then
+        the companies'."""
+        return [*(("meeting", mid) for mid in self.journal.meetings),
+                *(("contact", cid) for cid in self.journal.contacts),
+                *(("company", coid) for coid in self.journal.companies)]
 
     def compare_with(self, previous: PageInputs | None) -> None:
         """Render only the record pages that differ from what `previous` gave (the last
@@ -581,8 +571,12 @@ class SiteRenderer:
         with contextlib.closing(records):
             yield from self.summary_pages()  # …while this process renders the listings
             yield from self.extra_files(calendar=False)
-            yield from records
-        yield from self.question_pages()  # (they show answers the workers rendered)
+            pages = iter(records)
+            # Once the meetings' pages are in, the question pages are made while the
+            # workers go on with the contacts and companies.
+            yield from itertools.islice(pages, len(calendar) + len(self.journal.meetings))
+            yield from self.question_pages()
+            yield from pages
 
     def other_files(self) -> Iterator[tuple[str, bytes | None]]:
         """Every file but the record pages: listings, theme files, robots.txt, the
