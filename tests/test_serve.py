@@ -410,11 +410,11 @@ def test_a_rename_during_a_build_is_picked_up(running: Running, journal: Path,
     new = journal / "content/meetings/2026-10-01-tom-whitaker-call.md"
     read_file = infoint_site.loader._read_file
 
-    def rename_first(root: Path, real_root: str, full: Path, rel: str,
-                     problems: list) -> bytes | None:
-        if full == old and old.exists():
+    def rename_first(root: Path, real_root: str, full: str | Path, rel: str,
+                     problems: list, is_link: bool | None = None) -> bytes | None:
+        if Path(full) == old and old.exists():
             old.rename(new)
-        return read_file(root, real_root, full, rel, problems)
+        return read_file(root, real_root, full, rel, problems, is_link)
 
     monkeypatch.setattr(infoint_site.loader, "_read_file", rename_first)
     builds = running.builds
