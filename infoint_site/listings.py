@@ -18,7 +18,7 @@ from .holes import HoleKey, marked
 from .questions import group_title, question_bank
 from .search import search_entry
 from .svg import Bar, GraphNode, columns, hbars, referral_graph
-from .urls import Urls
+from .urls import Urls, rebase_links
 from .views import CONTACT_STATUS_ORDER, MONTHS, Link, short_date
 
 if TYPE_CHECKING:
@@ -81,15 +81,18 @@ def question_pages(r: SiteRenderer) -> Iterator[tuple[str, bytes]]:
         for answer in meeting.answers:
             key = question_key(answer.question)
             asked.setdefault(key, answer.question)
+            # As cut from its note's HTML on the meeting's page (reference links
+            # resolved by the whole note), its links made relative to each page.
             html = r.sections.get((meeting.path, answer.line))
-            text = answer.text(meeting.body) if html is None or "](" in meeting.body else ""
-            if html is None or "](" in text:  # links are relative to each page
+            if html is None:
+                text = answer.text(meeting.body)
                 index_html, page_html = (
                     r.markdown_html(meeting.path, text, answer.line + 1,
                                        "meetings", Urls.base_for(url), report=False)
                     for url in ("questions/", "questions/x/"))
             else:
-                index_html = page_html = html
+                index_html, page_html = (rebase_links(html, Urls.base_for(url))
+                                         for url in ("questions/", "questions/x/"))
             answers.setdefault(key, []).append(
                 (r.views.meeting_link(meeting.id), index_html, page_html))
             holes.setdefault(key, []).append(("answer", meeting.path, answer.line))

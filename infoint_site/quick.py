@@ -50,7 +50,7 @@ from .quick_state import (
     top_folders,
     write_state,
 )
-from .urls import MARKER, QUICK_SUFFIX
+from .urls import MARKER, QUICK_SUFFIX, rebase_links
 
 if TYPE_CHECKING:
     from .pipeline import Loaded
@@ -309,8 +309,8 @@ class _NoteEdits:
 
             def answer_html(base: str, _old: bytes, text: str = answer.text(record.body),
                             line: int = answer.line, section: str | None = section) -> str | None:
-                if section is not None and "](" not in text:
-                    return section
+                if section is not None:  # (cut from the note on the meeting's page)
+                    return rebase_links(section, base)
                 return self.render(record, text, line + 1, kind, base)[0]
 
             if not self.put(("answer", path, old_line), answer_html):

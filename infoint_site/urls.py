@@ -36,6 +36,19 @@ def _segment(record_id: str) -> str:
     return record_id if _PLAIN.fullmatch(record_id) else quote(record_id, safe="")
 
 
+RECORD_BASE = "../../"
+"""The way back to the site root from a record page (``contacts/<id>/``, ``p/<token>/``)."""
+
+
+def rebase_links(html: str, base: str, from_base: str = RECORD_BASE) -> str:
+    """HTML made for a page at `from_base`, for a page at the shallower `base`: each link
+    that climbed to the site root climbs from there instead. (Only an attribute can
+    hold ``href="``: Markdown writes a quote in text as ``&quot;``.)"""
+    if base == from_base:
+        return html
+    return html.replace(f'href="{from_base}', f'href="{base}')
+
+
 class Urls:
     """Page addresses relative to the site root (no leading slash)."""
 

@@ -386,6 +386,41 @@ def test_a_journal_link_inside_an_answer_works_on_the_questions_page(
     assert '<a href="../contacts/john-smith/">John</a>' in questions
 
 
+REFERENCE_ANSWER = """
+    ---
+    contact: jane-doe
+    date: 2026-11-03
+    status: done
+    thank_you_sent: 2026-11-03
+    evaluated: true
+    ---
+    ## Q: Who else should I talk to, and may I use your name when I contact them?
+
+    Her old manager, [John][manager], and [his team](../contacts/john-smith.md).
+
+    ## Notes
+
+    [manager]: ../contacts/john-smith.md
+"""
+
+
+def test_a_reference_link_in_an_answer_works_on_both_question_pages(tmp_path: Path) -> None:
+    """The definition stands outside the answer: the answer is cut from its note's HTML,
+    not rendered alone, and its links made relative to each page."""
+    root = write_journal(tmp_path / "journal", {
+        **PEOPLE, "content/meetings/2026-11-03-jane-doe.md": REFERENCE_ANSWER})
+    out = tmp_path / "site"
+    result = build(root, out)
+    assert result.exit_code == 0, result.stderr
+    bank = (out / "questions/index.html").read_text(encoding="utf-8")
+    (url,) = re.findall(r'<a href="\.\./(questions/[^"]+/)">Who else', bank)
+    question = (out / url / "index.html").read_text(encoding="utf-8")
+    for page, base in ((bank, "../"), (question, "../../")):
+        assert "[manager]" not in page
+        assert f'<a href="{base}contacts/john-smith/">John</a>' in page
+        assert f'<a href="{base}contacts/john-smith/">his team</a>' in page
+
+
 def test_one_remote_image_in_an_answer_is_one_warning_at_its_line(
         answer_site: tuple[Path, Result]) -> None:
     """Rendered on the meeting page and again on the questions page, reported once."""

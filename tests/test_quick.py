@@ -68,7 +68,14 @@ def test_a_note_edit_is_spliced_into_every_page_that_shows_it(example_journal: P
     same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
 
 
-def test_answers_change_on_the_question_pages(example_journal: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("sentence", "definition"), [
+    ("A new first sentence, *stressed*.", ""),
+    # Links, one of them defined outside the answer: relative to each page it is on.
+    ("See [her manager][boss] and [Grace](../contacts/grace-adeyemi.md).",
+     "\n[boss]: ../contacts/samuel-achebe.md\n"),
+])
+def test_answers_change_on_the_question_pages(example_journal: Path, tmp_path: Path,
+                                              sentence: str, definition: str) -> None:
     root, out = example_journal, tmp_path / "site"
     build_site(root, EXAMPLE_DAY, out)
     meeting = next(p for p in sorted((root / "content/meetings").glob("*.md"))
@@ -76,7 +83,7 @@ def test_answers_change_on_the_question_pages(example_journal: Path, tmp_path: P
     text = meeting.read_text(encoding="utf-8")
     at = text.index("## Q:")
     end = text.index("\n", at)
-    meeting.write_text(text[:end + 1] + "\nA new first sentence, *stressed*.\n" + text[end + 1:],
+    meeting.write_text(text[:end + 1] + f"\n{sentence}\n" + text[end + 1:] + definition,
                        encoding="utf-8")
     result = build_site(root, EXAMPLE_DAY, out)
     assert result.spliced is not None
