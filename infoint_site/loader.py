@@ -57,13 +57,11 @@ _MAPPED_READ = 132 * 1024
 
 
 def _read_file(root: Path, real_root: str, full: str | Path, rel: str,
-               problems: list[Problem], is_link: bool | None = None,
-               ) -> tuple[bytes, tuple[int, ...]] | None:
-    """The file's bytes and its stamp (see `SourceFile`), or None with the problem;
-    `is_link` says whether `full` is a symlink, when the caller knows (a folder's
-    listing does, without asking the system)."""
+               problems: list[Problem]) -> tuple[bytes, tuple[int, ...]] | None:
+    """The file's bytes and its stamp (see `SourceFile`), or None with the problem."""
     try:
-        if os.path.islink(full) if is_link is None else is_link:
+        info = os.lstat(full)  # a plain file's stamp, or a symlink: one call either way
+        if stat.S_ISLNK(info.st_mode):
             target = os.path.realpath(full)
             if os.path.commonpath([real_root, target]) != real_root:
                 problems.append(error(rel, 1, 1, "E112",
@@ -73,7 +71,7 @@ def _read_file(root: Path, real_root: str, full: str | Path, rel: str,
                 problems.append(error(rel, 1, 1, "E111",
                                       "cannot be read: a symlink to a file that does not exist"))
                 return None
-        info = os.stat(full)
+            info = os.stat(full)
         if not stat.S_ISREG(info.st_mode):
             problems.append(warning(rel, 1, 1, "W112", "not a regular file: skipped"))
             return None
@@ -123,7 +121,7 @@ def _walk(root: Path, real_root: str, kind: str, problems: list[Problem]) -> lis
         for entry in entries:
             if skipped(entry.name):
                 continue
-            # Strings, not a Path for each of 10,000 files (half the time of the reads).
+            # Strings, not a Path for each of 10,000 files (a third of the reads' time).
             full, rel = entry.path, f"{folder_rel}/{entry.name}"
             try:
                 is_dir = entry.is_dir()
@@ -143,11 +141,7 @@ def _walk(root: Path, real_root: str, kind: str, problems: list[Problem]) -> lis
                 continue
             if not entry.name.endswith(".md"):
                 continue
-            try:
-                is_link = entry.is_symlink()
-            except OSError:
-                is_link = None
-            read = _read_file(root, real_root, full, rel, problems, is_link)
+            read = _read_file(root, real_root, full, rel, problems)
             if read is not None:
                 files.append(SourceFile(kind, rel, *read))
     return files

@@ -33,6 +33,7 @@ from .problems import Problem
 from .questions import group_title, question_bank
 from .records import Meeting
 from .render_memo import RenderMemo, freeze
+from .templating import Environment
 from .theme import Theme, default_theme_dir
 from .urls import SECTIONS, Urls
 from .views import CONTACT_STATUS_ORDER, FollowUpView, Views, long_date, redact, short_date
@@ -110,6 +111,9 @@ class SiteRenderer:
         self._shared_follow_ups = Path(self.env.get_template("macros.html").filename or "") \
             .is_relative_to(default_theme_dir())
         """Whether macros.html is the default theme's (see `follow_up_html`)."""
+        if isinstance(self.env, Environment):  # its module kept for pages alike
+            self.env.keep_modules_of(frozenset({"macros.html"} if self._shared_follow_ups
+                                               else ()))
         self.holes: dict[str, list[Hole]] | None = None
         """When a dict (set by `build`): site file → where each note's HTML stands in it,
         for every page rendered, for the quick rebuild (see `quick`)."""

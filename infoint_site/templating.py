@@ -43,7 +43,7 @@ def escaped(value: Any, /) -> str:
 _BY_VALUE = (str, int, float, bool, type(None), date)
 """Values that stand for what they are equal to: a module is kept across them."""
 _KEPT_MODULES = 32
-"""How many modules of one template are kept (a few page depths, a few builds in `serve`)."""
+"""How many modules are kept at most (one for each page depth, in practice)."""
 
 
 def _value_key(value: Any) -> tuple[Any, ...]:
@@ -60,8 +60,9 @@ def _value_key(value: Any) -> tuple[Any, ...]:
 
 
 class Template(jinja2.Template):
-    """A template whose ``{{ … }}`` escape with `escape_text`, and whose modules
-    imported `with context` are kept for pages that give them the same context."""
+    """A template whose ``{{ … }}`` escape with `escape_text`, and whose module, when
+    its environment may keep it (`Environment.keep_modules_of`), is kept for pages that
+    import it `with context` and give it the same context."""
 
     @classmethod
     def _from_namespace(cls, environment: jinja2.Environment,
@@ -76,16 +77,18 @@ class Template(jinja2.Template):
                     locals: Mapping[str, Any] | None = None) -> jinja2.environment.TemplateModule:
         """`{% from "macros.html" import link with context %}` makes the module afresh on
         every render (25 µs a record page: the page's context is copied and every macro
-        made again). Its macros read nothing of that context but the names the
-        template leaves free (`base`, `short_date`…), so a module made when each of
-        those had the same value is the same module, and it is kept."""
-        free = self._free_names()
-        if vars is None or not shared or free is None:
+        made again). The macros of a template its environment may keep read nothing of
+        that context but the names the template leaves free (`base`, `short_date`…), so
+        a module made when each of those had the same value is the same module, and it
+        is kept."""
+        environment = self.environment
+        kept = getattr(environment, "kept_modules", None)
+        if (kept is None or vars is None or not shared
+                or self.name not in environment.modules_to_keep):  # type: ignore[attr-defined]
             return super().make_module(vars, shared, locals)
-        key = (tuple(_value_key(vars.get(name, self)) for name in free),
+        free = self._free_names()
+        key = (self.name, tuple(_value_key(vars.get(name, self)) for name in free),
                tuple((name, id(value)) for name, value in (locals or {}).items()))
-        kept: dict[Any, jinja2.environment.TemplateModule] = self.__dict__.setdefault(
-            "_kept_modules", {})
         module = kept.get(key)
         if module is None:
             if len(kept) >= _KEPT_MODULES:
@@ -93,19 +96,32 @@ class Template(jinja2.Template):
             module = kept[key] = super().make_module(vars, shared, locals)
         return module
 
-    def _free_names(self) -> tuple[str, ...] | None:
-        """The names this template reads from its context, sorted; None if its source
-        cannot be had again (a template made from a string)."""
+    def _free_names(self) -> tuple[str, ...]:
+        """The names this template reads from its context, sorted."""
         if "_free" not in self.__dict__:
-            free = None
-            loader = self.environment.loader
-            if self.name is not None and loader is not None:
-                source, _, _ = loader.get_source(self.environment, self.name)
-                free = tuple(sorted(jinja2.meta.find_undeclared_variables(
-                    self.environment.parse(source))))
-            self.__dict__["_free"] = free
-        return self.__dict__["_free"]
+            source, _, _ = self.environment.loader.get_source(  # type: ignore[union-attr]
+                self.environment, self.name)  # type: ignore[arg-type]
+            self.__dict__["_free"] = tuple(sorted(jinja2.meta.find_undeclared_variables(
+                self.environment.parse(source))))
+        return self.__dict__["_free"]  # type: ignore[no-any-return]
 
 
 class Environment(jinja2.Environment):
     template_class = Template
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.modules_to_keep: frozenset[str] = frozenset()
+        self.kept_modules: dict[Any, jinja2.environment.TemplateModule] = {}
+
+    def keep_modules_of(self, names: frozenset[str]) -> None:
+        """Let the modules of the templates `names` be kept (`Template.make_module`), and
+        let go of those kept so far (they hold the context of the pages that made them).
+
+        Only for a template known to depend on nothing but its free names: one that keeps
+        no state at its top (`namespace`, `cycler`), includes or imports nothing with
+        context, and calls no function that reads the context, as the default theme's
+        macros.html; a theme's own macros.html is made afresh on every page, as Jinja
+        does."""
+        self.modules_to_keep = names
+        self.kept_modules = {}

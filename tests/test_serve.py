@@ -411,10 +411,10 @@ def test_a_rename_during_a_build_is_picked_up(running: Running, journal: Path,
     read_file = infoint_site.loader._read_file
 
     def rename_first(root: Path, real_root: str, full: str | Path, rel: str,
-                     problems: list, is_link: bool | None = None) -> bytes | None:
+                     problems: list) -> bytes | None:
         if Path(full) == old and old.exists():
             old.rename(new)
-        return read_file(root, real_root, full, rel, problems, is_link)
+        return read_file(root, real_root, full, rel, problems)
 
     monkeypatch.setattr(infoint_site.loader, "_read_file", rename_first)
     builds = running.builds

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from urllib.parse import quote
 
 import markupsafe
@@ -79,6 +80,7 @@ def test_kept_macro_modules_render_as_jinja_does(renders: list[tuple[str, str | 
             return self.tag + text
 
     mine = Environment(loader=jinja2.DictLoader(PAGES), autoescape=True)
+    mine.keep_modules_of(frozenset({"macros.html"}))
     theirs = jinja2.Environment(loader=jinja2.DictLoader(PAGES), autoescape=True)
     owners, lists = [Owner("a:"), Owner("b:")], [[], [], []]
     for template, base, name, which, other_owner, grow in renders:
@@ -90,8 +92,7 @@ def test_kept_macro_modules_render_as_jinja_does(renders: list[tuple[str, str | 
             context["base"] = base
         assert mine.get_template(template).render(context) == \
             theirs.get_template(template).render(context)
-    kept = mine.get_template("macros.html").__dict__.get("_kept_modules", {})
-    assert 0 < len(kept) <= 2 * len(renders)  # the loop imports once for each x
+    assert 0 < len(mine.kept_modules) <= 2 * len(renders)  # the loop imports once for each x
 
 
 def test_a_macro_module_is_made_once_for_pages_of_the_same_context() -> None:
@@ -99,7 +100,56 @@ def test_a_macro_module_is_made_once_for_pages_of_the_same_context() -> None:
 
     env = Environment(loader=jinja2.DictLoader(PAGES), autoescape=True)
     fmt, seen = str.upper, ["a"]
-    for depth in (2, 2, 1, 2, 1):
-        base = "../" * depth  # a new string each time, equal to the last of its depth
-        env.get_template("page.html").render(base=base, name="Ann", fmt=fmt, seen=seen)
-    assert len(env.get_template("macros.html").__dict__["_kept_modules"]) == 2
+    for keep in (frozenset(), frozenset({"macros.html"})):
+        env.keep_modules_of(keep)
+        for depth in (2, 2, 1, 2, 1):
+            base = "../" * depth  # a new string each time, equal to the last of its depth
+            env.get_template("page.html").render(base=base, name="Ann", fmt=fmt, seen=seen)
+        assert len(env.kept_modules) == (2 if keep else 0)
+
+
+STATEFUL = {  # a theme's own macros: state at its top, which Jinja makes anew each page
+    "macros.html": "{% set ns = namespace(n=0) %}{% macro tick() %}{% set ns.n = ns.n + 1 %}"
+                   "{{ ns.n }}{% endmacro %}",
+    "page.html": "{% from 'macros.html' import tick with context %}{{ tick() }}{{ tick() }}",
+}
+
+
+def test_only_the_default_themes_macros_are_kept(example_journal: Path,
+                                                 tmp_path: Path) -> None:
+    """A journal's own macros.html may keep state or read the context in ways its free
+    names do not show: its module is made on every page, as plain Jinja makes it. And
+    each renderer lets go of the modules the last one kept (they hold its pages'
+    context: in `serve`, its whole build)."""
+    import gc
+    import weakref
+
+    import jinja2
+
+    from infoint_site.pipeline import load_journal
+    from infoint_site.render import RenderMemo, SiteRenderer
+    from infoint_site.theme import find_theme
+
+    env = Environment(loader=jinja2.DictLoader(STATEFUL), autoescape=True)
+    assert [env.get_template("page.html").render() for _ in range(2)] == ["12", "12"]
+
+    loaded = load_journal(example_journal, date(2026, 11, 22))
+    memo = RenderMemo(keep=True)
+    first = SiteRenderer(loaded.analysis, find_theme(example_journal, "default"), memo=memo)
+    assert first.env.modules_to_keep == {"macros.html"}
+    first.contacts_index()
+    assert first.env.kept_modules
+    gone = weakref.ref(first)
+    second = SiteRenderer(loaded.analysis, find_theme(example_journal, "default"), memo=memo)
+    del first
+    gc.collect()
+    assert gone() is None and second.env.kept_modules == {}
+
+    own = example_journal / "themes/mine/templates"
+    own.mkdir(parents=True)
+    (own / "macros.html").write_text(
+        (Path(__file__).parents[1] / "themes/default/templates/macros.html")
+        .read_text(encoding="utf-8"), encoding="utf-8")
+    theirs = SiteRenderer(loaded.analysis, find_theme(example_journal, "mine"),
+                          memo=RenderMemo())
+    assert theirs.env.modules_to_keep == frozenset()
