@@ -8,13 +8,12 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import quote
 
 from .analysis import Analysis
 from .followups import FollowUp
 from .journal import Journal
 from .records import Company, Contact, Meeting
-from .urls import Urls
+from .urls import Urls, quoted
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -173,5 +172,5 @@ class Views:
                     f"let you know how things are going.{sign}")
         else:
             return None
-        return (f"mailto:{quote(contact.email, safe='@')}?subject={quote(subject, safe='')}"
-                f"&body={quote(body, safe='')}")
+        return (f"mailto:{quoted(contact.email, safe='@')}?subject={quoted(subject)}"
+                f"&body={quoted(body)}")

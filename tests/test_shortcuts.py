@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infoint_site.templating import Environment, escape_text, escaped
-from infoint_site.urls import Urls
+from infoint_site.urls import Urls, quoted
 
 TEXT = st.text(alphabet=st.sampled_from(list("aZ09 _.~-&<>'\"/%#?é\u2003\0\n")), max_size=30)
 
@@ -37,6 +37,12 @@ def test_templates_escape_with_escape_text_and_autoescape_as_before() -> None:
     assert template.root_render_func.__globals__["escape"] is escape_text
     html = template.render(a="<Ann & Bo>", b=markupsafe.Markup("<i>ok</i>"), c=date(2026, 1, 2))
     assert html == "&lt;Ann &amp; Bo&gt;|<i>ok</i>|2026-01-02|<&lt;Ann &amp; Bo&gt;>"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(TEXT, st.text(max_size=40)), st.sampled_from(["", "@"]))
+def test_quoted_is_quote(text: str, safe: str) -> None:
+    assert quoted(text, safe) == quote(text, safe=safe)
 
 
 @settings(max_examples=2000, deadline=None)
