@@ -16,13 +16,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from urllib.parse import quote
 
 from .analysis import Analysis
 from .contentlines import content_lines, escape_text
 from .followups import FollowUp
 from .journal import Journal
 from .records import Meeting
+from .urls import quoted
 
 UID_DOMAIN = "infoint-site"
 """The same for every journal: UIDs must not change when a journal moves or is renamed."""
@@ -35,7 +35,7 @@ _FORMATS = {"in-person": "In person", "phone": "Phone call", "video": "Video cal
 
 def _uid_part(text: str) -> str:
     """An id made safe and unambiguous inside a UID: dots separate the parts."""
-    return quote(text, safe="-_~").replace(".", "%2E")
+    return quoted(text).replace(".", "%2E")  # (- _ ~ are never quoted)
 
 
 def meeting_uid(meeting_id: str) -> str:
