@@ -14,6 +14,17 @@ def escape_text(value: str) -> str:
 
 def fold(line: str) -> str:
     """`line` folded into lines of at most 75 octets, each continuation led by a space."""
+    if line.isascii():  # a character an octet: cut by slicing (160,000 lines a calendar)
+        if len(line) <= FOLD_OCTETS:
+            return line
+        rest = FOLD_OCTETS - 1
+        return "\r\n ".join([line[:FOLD_OCTETS], *(line[i:i + rest]
+                                                    for i in range(FOLD_OCTETS, len(line), rest))])
+    return _fold_octets(line)
+
+
+def _fold_octets(line: str) -> str:
+    """`fold` for any text: cut between whole UTF-8 characters."""
     data = line.encode("utf-8")
     if len(data) <= FOLD_OCTETS:
         return line

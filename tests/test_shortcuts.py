@@ -10,6 +10,7 @@ import markupsafe
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from infoint_site.contentlines import _fold_octets, fold
 from infoint_site.templating import Environment, escape_text, escaped
 from infoint_site.urls import Urls, quoted
 
@@ -159,3 +160,11 @@ def test_only_the_default_themes_macros_are_kept(example_journal: Path,
     theirs = SiteRenderer(loaded.analysis, find_theme(example_journal, "mine"),
                           memo=RenderMemo())
     assert theirs.env.modules_to_keep == frozenset()
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab ,;\\é€😀\n")), max_size=400))
+def test_folding_ascii_by_slicing_is_folding_by_octets(text: str) -> None:
+    ascii_only = text.encode("ascii", "ignore").decode()
+    for line in (text, ascii_only, ascii_only * 9, "x" * len(text)):  # (some past 150)
+        assert fold(line) == _fold_octets(line)
