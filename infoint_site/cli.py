@@ -245,10 +245,12 @@ def build(ctx: click.Context, today: Any, out: Path | None, strict: bool,
 
         from .build import build_site
         from .encrypt import PASSWORD_VARIABLE
+        from .heap import keep_big_blocks_apart
 
         # The process ends with the command: its last collection, as Python exits, need
         # not walk the whole journal again (0.1 s at 10,000 files).
         atexit.register(gc.freeze)
+        keep_big_blocks_apart()  # a lower peak: see `heap`
         try:
             result = build_site(_root(ctx), _day(today), out, strict, quick=False,
                                 password=os.environ.get(PASSWORD_VARIABLE),

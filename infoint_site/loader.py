@@ -81,8 +81,9 @@ def _read_file(root: Path, real_root: str, full: str | Path, rel: str,
         with open(full, "rb") as handle:
             # What the file holds and a byte more, which tells it grew since the stat:
             # then on up to the limit. Asked for at least `_MAPPED_READ` bytes, each
-            # file's bytes get pages of their own, given back to the system when the
-            # parsed files are let go (asked for the bytes it holds, 3 KB, they would
+            # file's bytes get pages of their own (while the C library's threshold
+            # stays put: `heap`), given back to the system when the parsed files are let
+            # go (asked for the bytes it holds, 3 KB, they would
             # stay beside the records, and the peak 25 MB higher at 10,000 files); asked
             # for the limit itself, a megabyte each time, the reads took 0.3 s, not 0.2.
             data = handle.read(max(info.st_size + 1, _MAPPED_READ))

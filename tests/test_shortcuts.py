@@ -168,3 +168,14 @@ def test_folding_ascii_by_slicing_is_folding_by_octets(text: str) -> None:
     ascii_only = text.encode("ascii", "ignore").decode()
     for line in (text, ascii_only, ascii_only * 9, "x" * len(text)):  # (some past 150)
         assert fold(line) == _fold_octets(line)
+
+
+def test_the_heap_keeps_big_blocks_apart_where_the_c_library_allows() -> None:
+    """On glibc (this project's Linux) the threshold is set; elsewhere nothing happens.
+    (What it does to a build's peak is the benchmark's to show: docs/performance.md.)"""
+    import platform
+
+    from infoint_site.heap import keep_big_blocks_apart
+
+    glibc = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
+    assert keep_big_blocks_apart() is glibc
