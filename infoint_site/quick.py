@@ -53,6 +53,7 @@ from .quick_state import (
 from .urls import MARKER, QUICK_SUFFIX, rebase_links
 
 if TYPE_CHECKING:
+    from .body import Answer
     from .pipeline import Loaded
     from .privacy import PrivacyReport
     from .problems import Problem
@@ -307,11 +308,12 @@ class _NoteEdits:
                 self.renamed[("answer", path, old_line)] = ("answer", path, answer.line)
             section = sections.get(answer.line - record.body_line)
 
-            def answer_html(base: str, _old: bytes, text: str = answer.text(record.body),
-                            line: int = answer.line, section: str | None = section) -> str | None:
+            def answer_html(base: str, _old: bytes, answer: Answer = answer,
+                            section: str | None = section) -> str | None:
                 if section is not None:  # (cut from the note on the meeting's page)
                     return rebase_links(section, base)
-                return self.render(record, text, line + 1, kind, base)[0]
+                return self.render(record, answer.text(record.body), answer.line + 1, kind,
+                                   base)[0]
 
             if not self.put(("answer", path, old_line), answer_html):
                 return False

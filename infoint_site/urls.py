@@ -6,7 +6,6 @@ site works from any folder, any host and from ``serve``.
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
 
 MARKER = ".infoint-site"
 """The file in each built site that lists the site's own files (see `writer`)."""
@@ -33,7 +32,7 @@ _PLAIN = re.compile(r"[A-Za-z0-9_.~-]*")
 
 def _segment(record_id: str) -> str:
     """`quote(record_id, safe="")`, without its work for the usual slug (20 links a page)."""
-    return record_id if _PLAIN.fullmatch(record_id) else quote(record_id, safe="")
+    return record_id if _PLAIN.fullmatch(record_id) else quoted(record_id)
 
 
 _UNRESERVED = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~"

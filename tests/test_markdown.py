@@ -270,7 +270,7 @@ def test_the_start_of_plain_text_is_cut_from_the_whole(text: str, chars: int) ->
 # -- through the build -----------------------------------------------------------------------
 
 
-MEETING = """
+DONE_WITH_JANE = """
     ---
     contact: jane-doe
     date: 2026-11-03
@@ -278,6 +278,10 @@ MEETING = """
     thank_you_sent: 2026-11-03
     evaluated: true
     ---
+"""
+"""The front matter of a done meeting with Jane, evaluated and thanked."""
+
+MEETING = DONE_WITH_JANE + """\
     ## Notes
     Met [Jane](../contacts/jane-doe.md), then wrote to [Bob](../contacts/bob-jones.md).
 
@@ -352,14 +356,7 @@ def test_question_headings_render_and_gather_on_the_questions_page(
     assert '<span class="count">2</span>' in typical
 
 
-ANSWER_WITH_LINK = """
-    ---
-    contact: jane-doe
-    date: 2026-11-03
-    status: done
-    thank_you_sent: 2026-11-03
-    evaluated: true
-    ---
+ANSWER_WITH_LINK = DONE_WITH_JANE + """\
     ## Q: Who else should I talk to, and may I use your name when I contact them?
 
     Her old manager, [John](../contacts/john-smith.md); see ![chart](https://tracker.example/c.png).
@@ -386,14 +383,7 @@ def test_a_journal_link_inside_an_answer_works_on_the_questions_page(
     assert '<a href="../contacts/john-smith/">John</a>' in questions
 
 
-REFERENCE_ANSWER = """
-    ---
-    contact: jane-doe
-    date: 2026-11-03
-    status: done
-    thank_you_sent: 2026-11-03
-    evaluated: true
-    ---
+REFERENCE_ANSWER = DONE_WITH_JANE + """\
     ## Q: Who else should I talk to, and may I use your name when I contact them?
 
     Her old manager, [John][manager], and [his team](../contacts/john-smith.md).
