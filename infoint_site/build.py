@@ -25,7 +25,7 @@ from .errors import InfointError, JournalInvalid
 from .holes import Hole
 from .journal import link
 from .loader import read_sources
-from .parallel import frozen, uncollected
+from .parallel import PARALLEL_MIN_FILES, Apart, ApartFailed, frozen, uncollected
 from .pipeline import Loaded, ParseMemo, process
 from .privacy import privacy_report
 from .problems import Problem, count, sort_problems, summary
@@ -75,7 +75,8 @@ def build_site(root: Path | str, today: date | None = None, out: Path | None = N
     workers = workers if workers is not None else (os.cpu_count() or 1)
     result = _build(root, today, out, strict, password, cache, workers)
     if cache is not None:  # only a build that went through touches the cache
-        cache.save()
+        with uncollected():
+            cache.save()
     return result
 
 
@@ -90,6 +91,9 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
         # The output folder is checked and the new site's folder made ready (walks of
         # 10,000 page folders each) while forked processes parse the journal.
         ready = _Ready(root, target, stack, early=not wrong)
+        if cache is not None and cache.status == "loaded" and workers > 1 \
+                and len(files) >= PARALLEL_MIN_FILES and hasattr(os, "fork"):
+            ready.apart()  # (most files known: parsed here, not in forked processes)
         with uncollected():  # the journal is made, then frozen: no collection ever walks it
             loaded = process(sources, today, ParseMemo(cache), workers, meanwhile=ready)
             settings = loaded.journal.settings
@@ -117,8 +121,10 @@ class _Ready:
     `writer`, after the journal's own errors, which come first. (A build stopped by
     those errors then has made and removed its new folder beside the output, or put the
     spare back: the folders' times change, and nothing else.) With settings in error,
-    no folder to hold the output, or the journal parsed in this process, `writer` does
-    it all once the journal is known to be sound, as the build did before."""
+    no folder to hold the output, or a small journal parsed in this process, `writer`
+    does it all once the journal is known to be sound. A big journal parsed in this
+    process (most of its files known to the cache) has it done by a forked process
+    (`apart`) while this one loads and analyses."""
 
     def __init__(self, root: Path, target: Path, stack: contextlib.ExitStack,
                  early: bool) -> None:
@@ -126,9 +132,49 @@ class _Ready:
         self._checked = False
         self._writer: SiteWriter | None = None
         self._refused: InfointError | None = None
+        self._apart: tuple[SiteWriter | None, Apart] | None = None
+
+    def apart(self) -> None:
+        """Start what `__call__` does in a forked process, now: for a journal parsed in
+        this one (from the cache), so that the walks go on while it loads and analyses.
+        A build stopped by the journal's errors gives the spare back all the same."""
+        if not self.early or self._apart is not None:
+            return
+        writer = SiteWriter(self.target, _spare(self.root)) \
+            if self.target.parent.is_dir() else None
+
+        def prepare() -> tuple[set[str], set[str] | None] | None:
+            check_output(self.root, self.target)
+            return writer.prepared() if writer is not None else None
+
+        self._apart = (writer, Apart(prepare))
+        self.stack.callback(self._unused)
+
+    def _settle(self) -> SiteWriter | None:
+        """Wait for the forked process; the writer it entered, if it did."""
+        if self._apart is None:
+            return None
+        writer, apart = self._apart
+        self._apart = None
+        try:
+            prepared = apart.result()
+        except ApartFailed:
+            return None  # `writer` then does it all here (leftovers are cleared first)
+        except InfointError as exc:  # UnsafeOutput, WriteFailed
+            self._refused = exc
+            return None
+        self._checked = True
+        return writer.resume(prepared) if writer is not None and prepared is not None \
+            else None
+
+    def _unused(self) -> None:
+        """A build stopped before it wrote (the journal's errors): the spare back."""
+        writer = self._settle()
+        if writer is not None:
+            writer.__exit__(None, None, None)
 
     def __call__(self) -> None:
-        if not self.early:
+        if not self.early or self._apart is not None:
             return
         try:
             self._check()
@@ -145,6 +191,10 @@ class _Ready:
         return self.stack.enter_context(SiteWriter(self.target, _spare(self.root)))
 
     def writer(self) -> SiteWriter:
+        entered = self._settle()
+        if entered is not None:
+            self.stack.push(entered)  # (entered in the forked process: only its exit)
+            self._writer = entered
         if self._refused is not None:
             raise self._refused
         if not self._checked:
@@ -211,18 +261,22 @@ def _render(root: Path, target: Path, loaded: Loaded, files: tuple[tuple[str, st
     last_state = load_state(root) if recorded is not None and linked else None
     written = writer.commit()
     stack.close()  # the stream's workers stop; the writer has nothing left to put away
-    if cache is not None:
-        state = LastBuild(files, loaded.journal.unreadable_contacts, settings,
-                          loaded.analysis.today, renderer.global_digest)
-        cache.set_pages_of(target, pages if key is None else {}, state if key is None else None)
-    stamps = site_stamps(target, writer.files) if recorded is not None else None
-    holes = _all_holes(renderer, target, linked, last_state, stamps) \
-        if stamps is not None else None
-    if holes is not None and recorded is not None and stamps is not None:
-        save_state(root, target, recorded, holes, renderer.search_entries, problems, report,
-                   report.pages, stamps)
-    elif cache is not None:
-        forget(root)  # the last state describes a site that is gone
+    # The journal is no longer frozen: what is kept below (tens of thousands of small
+    # objects) would set off a full collection walking all of it (0.2 s at 10,000 files).
+    with uncollected():
+        if cache is not None:
+            state = LastBuild(files, loaded.journal.unreadable_contacts, settings,
+                              loaded.analysis.today, renderer.global_digest)
+            cache.set_pages_of(target, pages if key is None else {},
+                               state if key is None else None)
+        stamps = site_stamps(target, writer.files) if recorded is not None else None
+        holes = _all_holes(renderer, target, linked, last_state, stamps) \
+            if stamps is not None else None
+        if holes is not None and recorded is not None and stamps is not None:
+            save_state(root, target, recorded, holes, renderer.search_entries, problems,
+                       report, report.pages, stamps)
+        elif cache is not None:
+            forget(root)  # the last state describes a site that is gone
     return BuildResult(target, report.pages, len(writer.files) + 1, written,
                        time.perf_counter() - started, problems, loaded, report)
 

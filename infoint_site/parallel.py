@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
+import pickle
 import sys
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -265,12 +267,14 @@ def _holes_of(renderer: SiteRenderer, pages: list[tuple[str, bytes | None]]) -> 
     return {path: renderer.holes[path] for path, _ in pages if path in renderer.holes}
 
 
-def _render_summary(half: int) -> tuple[Any, ...]:
+def _render_summary(half: int, calendar: bool) -> tuple[Any, ...]:
     renderer = _WORKER
     assert renderer is not None
     start = len(renderer.problems)
     fingerprints = set(renderer.memo.fingerprints)
     pages = list(renderer.summary_pages(half))
+    if calendar:
+        pages.append(renderer.calendar_file())
     return (pages, renderer.problems[start:], _holes_of(renderer, pages),
             renderer.search_entries,
             {k: v for k, v in renderer.memo.fingerprints.items() if k not in fingerprints})
@@ -295,8 +299,9 @@ class Summaries:
         _stop(self.pool)
 
 
-def summary_in_worker(renderer: SiteRenderer, half: int) -> Summaries:
-    """Start rendering `renderer.summary_pages(half)` in one forked worker, now."""
+def summary_in_worker(renderer: SiteRenderer, half: int, calendar: bool = False) -> Summaries:
+    """Start rendering `renderer.summary_pages(half)`, and the calendar if `calendar`, in
+    one forked worker, now."""
     import multiprocessing
 
     global _WORKER
@@ -307,4 +312,48 @@ def summary_in_worker(renderer: SiteRenderer, half: int) -> Summaries:
     finally:
         _WORKER = None
     _responsive()
-    return Summaries(renderer, pool, pool.apply_async(_render_summary, (half,)))
+    return Summaries(renderer, pool, pool.apply_async(_render_summary, (half, calendar)))
+
+
+class ApartFailed(Exception):
+    """The forked process of an `Apart` ended without an answer (killed, say)."""
+
+
+class Apart:
+    """`work()` run in a forked process while this one goes on; `result` waits for it
+    and gives what it returned (or raises what it raised). The process is forked at
+    once; it must be waited for (`result`) before this one forks again or ends."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the forked process: answer, then leave without any cleanup
+            code = 1
+            try:
+                os.close(read)
+                try:
+                    answer: tuple[bool, Any] = (True, work())
+                except Exception as exc:  # handed back to be raised there
+                    answer = (False, exc)
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(pickle.dumps(answer, pickle.HIGHEST_PROTOCOL))
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+        self._pid, self._read = pid, read
+        self._answer: tuple[bool, Any] | None = None
+
+    def result(self) -> Any:
+        if self._answer is None:
+            with os.fdopen(self._read, "rb") as pipe:
+                data = pipe.read()
+            os.waitpid(self._pid, 0)
+            try:
+                self._answer = pickle.loads(data)  # our own fork's bytes
+            except Exception as exc:
+                self._answer = (False, ApartFailed(f"the forked process gave no answer: {exc}"))
+        done, value = self._answer
+        if not done:
+            raise value
+        return value

@@ -556,13 +556,16 @@ class SiteRenderer:
         if not self._parallel(jobs, workers):
             if workers > 1 and len(jobs) >= parallel.PARALLEL_MIN_PAGES and hasattr(os, "fork"):
                 # Few pages to render, many to link: the listings in a worker meanwhile.
-                with contextlib.closing(parallel.summary_in_worker(self, 0)) as summaries:
+                # (and the calendar, as long as the question pages, which need the
+                # answers gathered here)
+                with contextlib.closing(parallel.summary_in_worker(
+                        self, 0, calendar=self._has_calendar)) as summaries:
                     yield from self.record_pages()
                     yield from self.summary_pages(1)
+                    yield from self.question_pages()
                     listings = summaries.get()
                 yield from listings
-                yield from self.question_pages()
-                yield from self.extra_files()
+                yield from self.extra_files(calendar=False)
                 return
             yield from self.record_pages()
             yield from self.other_files()

@@ -211,6 +211,17 @@ class SiteWriter:
             self._made.add(str(self.fresh))
         return self
 
+    def prepared(self) -> tuple[set[str], set[str] | None]:
+        """Enter, and hand back what was found: for a forked process to do the walk of
+        a recycled site while the build goes on (`resume` takes it up)."""
+        self.__enter__()
+        return self._made, self._stale
+
+    def resume(self, prepared: tuple[set[str], set[str] | None]) -> SiteWriter:
+        """This writer, entered by `prepared` in another process."""
+        self._made, self._stale = prepared
+        return self
+
     def _recycle(self) -> bool:
         """Start from the site the last build replaced, kept as `spare`, rather than from
         an empty folder: its page folders are there already, and on a slow disk making

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from infoint_site import parallel
+from infoint_site import build, parallel
 from infoint_site.affected import affected_pages, page_inputs
 from infoint_site.build import build_site
 from infoint_site.devsite import DevSite
@@ -165,6 +165,7 @@ def test_cached_builds_after_random_edits_match_fresh_ones(tmp_path: Path,
     # Small edits render in this process while a worker renders the listings; big ones
     # in workers: both routes are taken.
     monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 40)
+    monkeypatch.setattr(build, "PARALLEL_MIN_FILES", 40)  # the output readied apart
     root = generate(tmp_path / "journal", 120, seed=3)
     out, fresh_out = tmp_path / "site", tmp_path / "fresh"
     build_site(root, TODAY, out)

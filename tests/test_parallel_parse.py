@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from infoint_site import parallel
+from infoint_site import build, parallel
 from infoint_site.build import build_site
 from infoint_site.errors import JournalInvalid
 from infoint_site.loader import read_sources
@@ -102,3 +103,87 @@ def test_the_journals_errors_come_before_a_refused_output(journal: Path, tmp_pat
     with pytest.raises(JournalInvalid):
         build_site(journal, TODAY, out, workers=2)
     assert [p.name for p in out.iterdir()] == ["thesis.pdf"]
+
+
+# -- a cached build: the journal parsed here, the output readied by a forked process --
+
+
+@pytest.fixture
+def apart(journal: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Cached builds of the example journal ready their output apart; how many did."""
+    started: list[int] = []
+
+    def counted(work: Callable[[], object]) -> parallel.Apart:
+        started.append(1)
+        return parallel.Apart(work)
+
+    monkeypatch.setattr(build, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(build, "Apart", counted)
+    return started
+
+
+def test_apart_hands_back_what_its_work_returned_or_raised() -> None:
+    assert parallel.Apart(lambda: {"pid": os.getpid()}).result() != {"pid": os.getpid()}
+    with pytest.raises(UnsafeOutput, match="no"):
+        parallel.Apart(lambda: (_ for _ in ()).throw(UnsafeOutput("no"))).result()
+    with pytest.raises(parallel.ApartFailed):
+        parallel.Apart(lambda: os._exit(3)).result()
+
+
+def test_a_cached_build_readied_apart_writes_the_same_site(
+        journal: Path, tmp_path: Path, apart: list[int]) -> None:
+    out, plain = tmp_path / "site", tmp_path / "plain"
+    build_site(journal, TODAY, out, workers=2)  # fills the cache
+    assert apart == []
+    (journal / "content/contacts/zoe-adams.md").write_text(
+        "---\nname: Zoe Adams\nrole: Analyst\n---\nMet at a meetup.\n", encoding="utf-8")
+    build_site(journal, TODAY, out, workers=2, quick=False)
+    build_site(journal, TODAY, out, workers=2, quick=False)  # over the recycled spare
+    assert apart == [1, 1]
+    build_site(journal, TODAY, plain, use_cache=False, workers=1)
+    assert {p: d for p, (d, _) in tree(out).items()} == \
+        {p: d for p, (d, _) in tree(plain).items()}
+
+
+def test_a_journal_error_keeps_the_site_and_the_spare_readied_apart(
+        journal: Path, tmp_path: Path, apart: list[int]) -> None:
+    out = tmp_path / "site"
+    build_site(journal, TODAY, out, workers=2)
+    build_site(journal, TODAY, out, workers=2, quick=False)  # the first: the spare now
+    site, spare = tree(out), tree(journal / SPARE)
+    assert spare
+    (journal / "content/contacts/zoe-adams.md").write_text(
+        "---\nname: Zoe Adams\nreferred_by: [\n---\n", encoding="utf-8")
+    with pytest.raises(JournalInvalid):
+        build_site(journal, TODAY, out, workers=2, quick=False)
+    assert apart == [1, 1]
+    assert tree(out) == site
+    assert tree(journal / SPARE) == spare  # the very files, not copies
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".infoint-tmp")]
+
+
+def test_an_output_refused_apart_is_said_after_the_journals_errors(
+        journal: Path, tmp_path: Path, apart: list[int]) -> None:
+    out = tmp_path / "site"
+    build_site(journal, TODAY, out, workers=2)
+    (out / "thesis.pdf").write_bytes(b"%PDF")
+    with pytest.raises(UnsafeOutput, match=r"thesis\.pdf"):
+        build_site(journal, TODAY, out, workers=2, quick=False)
+    (journal / "content/contacts/zoe-adams.md").write_text(
+        "---\nname: Zoe Adams\nreferred_by: [\n---\n", encoding="utf-8")
+    with pytest.raises(JournalInvalid):
+        build_site(journal, TODAY, out, workers=2, quick=False)
+    assert apart == [1, 1]
+    assert (out / "thesis.pdf").read_bytes() == b"%PDF"
+
+
+def test_a_forked_process_that_dies_leaves_the_readying_to_this_one(
+        journal: Path, tmp_path: Path, apart: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    out, plain = tmp_path / "site", tmp_path / "plain"
+    build_site(journal, TODAY, out, workers=2)
+    build_site(journal, TODAY, out, workers=2, quick=False)  # a spare to recycle
+    monkeypatch.setattr(build, "Apart", lambda work: parallel.Apart(lambda: os._exit(3)))
+    build_site(journal, TODAY, out, workers=2, quick=False)
+    build_site(journal, TODAY, plain, use_cache=False, workers=1)
+    assert {p: d for p, (d, _) in tree(out).items()} == \
+        {p: d for p, (d, _) in tree(plain).items()}
