@@ -19,12 +19,12 @@ from pathlib import Path
 from .affected import PageInputs, page_inputs
 from .analysis import analyze
 from .body_edit import only_bodies_changed
-from .cache import BuildCache, cache_folder, digest
+from .cache import BuildCache, cache_folder
 from .encrypt import Sealer, check_password, site_key
 from .errors import InfointError, JournalInvalid
 from .holes import Hole
 from .journal import link
-from .loader import read_sources
+from .loader import Sources, read_sources
 from .parallel import PARALLEL_MIN_FILES, Apart, ApartFailed, frozen, uncollected
 from .pipeline import Loaded, ParseMemo, process
 from .privacy import privacy_report
@@ -34,11 +34,12 @@ from .quick_state import (
     Recorded,
     Stamp,
     carried_holes,
+    current_state,
     forget,
-    load_state,
     record_sources,
     save_state,
     site_stamps,
+    trusted_sources,
 )
 from .records import Record
 from .render import BODY_BLIND, RenderMemo, SiteRenderer
@@ -83,10 +84,12 @@ def build_site(root: Path | str, today: date | None = None, out: Path | None = N
 def _build(root: Path, today: date | None, out: Path | None, strict: bool,
            password: str | None, cache: BuildCache | None, workers: int) -> BuildResult:
     started, started_ns = time.perf_counter(), time.time_ns()
-    sources = read_sources(root)
+    last_state = current_state(root) if cache is not None and cache.status == "loaded" \
+        else None
+    sources = _read(root, cache, last_state)
     configured, wrong = parse_settings(sources.settings)  # (its problems: reported below)
     target = output_folder(root, configured.output, out)
-    files = tuple((f.kind, f.path, digest(f.data)) for f in sources.files)
+    files = tuple((f.kind, f.path, f.digest()) for f in sources.files)
     with contextlib.ExitStack() as stack:
         # The output folder is checked and the new site's folder made ready (walks of
         # 10,000 page folders each) while forked processes parse the journal.
@@ -103,6 +106,7 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
                 zip(sources.files, (d for _, _, d in files), strict=True), _by_path(loaded),
                 sources.settings, root, settings.timezone,
                 settings.output, loaded.analysis.today, started_ns,
+                last_state["recorded"] if last_state is not None else None,
             ) if cache is not None and not settings.privacy.encrypt and not sources.problems \
                 else None
             del sources  # the files' bytes (30 MB at 10,000 files) are parsed: let them go
@@ -110,8 +114,20 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
                 raise JournalInvalid(_failure(loaded.problems, strict), loaded.problems)
             stack.enter_context(frozen())
         result = _render(root, target, loaded, files, recorded, ready.writer(), stack, strict,
-                         password, cache, workers, started)
+                         password, cache, workers, started, last_state)
     return result
+
+
+def _read(root: Path, cache: BuildCache | None, last_state: dict | None) -> Sources:
+    """The journal's files; with the `last_state` of a build whose records the `cache`
+    holds, those unchanged since (by their stamps: `trusted_sources`) are not read. If
+    the cache lacks the record of one of them, all are read."""
+    trusted = trusted_sources(last_state)
+    sources = read_sources(root, trusted)
+    if trusted and cache is not None and not all(
+            cache.has_parsed((f.kind, f.path, f.known)) for f in sources.files if f.data is None):
+        sources = read_sources(root)
+    return sources
 
 
 class _Ready:
@@ -207,7 +223,7 @@ class _Ready:
 def _render(root: Path, target: Path, loaded: Loaded, files: tuple[tuple[str, str, bytes], ...],
             recorded: Recorded | None, writer: SiteWriter, stack: contextlib.ExitStack,
             strict: bool, password: str | None, cache: BuildCache | None, workers: int,
-            started: float) -> BuildResult:
+            started: float, last_state: dict | None) -> BuildResult:
     """Render the checked journal into `writer`, swap the site in, and keep what the
     next build needs. `stack` holds the writer; it is closed once the site is in."""
     settings = loaded.journal.settings
@@ -258,7 +274,6 @@ def _render(root: Path, target: Path, loaded: Loaded, files: tuple[tuple[str, st
     if errors or (strict and warnings):
         raise JournalInvalid(_failure(problems, strict), problems)
     report = privacy_report(renderer.journal, writer.files, encrypted=key is not None)
-    last_state = load_state(root) if recorded is not None and linked else None
     written = writer.commit()
     stack.close()  # the stream's workers stop; the writer has nothing left to put away
     # The journal is no longer frozen: what is kept below (tens of thousands of small
@@ -270,7 +285,7 @@ def _render(root: Path, target: Path, loaded: Loaded, files: tuple[tuple[str, st
             cache.set_pages_of(target, pages if key is None else {},
                                state if key is None else None)
         stamps = site_stamps(target, writer.files) if recorded is not None else None
-        holes = _all_holes(renderer, target, linked, last_state, stamps) \
+        holes = _all_holes(renderer, target, linked, last_state if linked else None, stamps) \
             if stamps is not None else None
         if holes is not None and recorded is not None and stamps is not None:
             save_state(root, target, recorded, holes, renderer.search_entries, problems,

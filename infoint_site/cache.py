@@ -3,7 +3,8 @@
 Parsed files are kept by a digest of their bytes, what rendering a note's Markdown
 found (its warnings and answers) by a digest of its text and of which pages exist (its
 links resolve or not), so a file that did not change is neither parsed nor rendered
-again. The whole cache is one file, written atomically at the end of a build.
+again; the theme's templates are kept compiled (by Jinja's key and the digest of their
+source). The whole cache is one file, written atomically at the end of a build.
 
 A cache is trusted only if it is this program's own: the file is signed with HMAC-
 SHA256 under a key kept outside the journal (``~/.cache/infoint-site/cache.key``), so a
@@ -25,7 +26,7 @@ from typing import Any
 CACHE_DIR = ".infoint-cache"
 CACHE_FILE = "build.cache"
 MAGIC = b"INFOINT-CACHE-1\n"
-FORMAT = 4
+FORMAT = 5
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 
@@ -104,6 +105,10 @@ class BuildCache:
         """Output folder → its record pages: file → (fingerprint, size, mtime_ns)."""
         self.states: dict[str, Any] = {}
         """Output folder → what the build that wrote it was made from (see `build`)."""
+        self.templates: dict[str, bytes] = {}
+        """Jinja's key of a template → its compiled code, as Jinja writes it (see
+        `templating.StoredBytecode`)."""
+        self._used_templates: set[str] = set()
         self._used_parsed: set[Any] = set()
         self._used_markdown: set[Any] = set()
         self._new_markdown: list[tuple[Any, Any]] = []
@@ -142,8 +147,10 @@ class BuildCache:
                 return "discarded: made by another version"
             self._blobs, self.markdown = data["parsed"], data["markdown"]
             self.pages, self.states = data["pages"], data["states"]
+            self.templates = data["templates"]
         except Exception:  # a damaged cache is only a slower build
             self.parsed, self._blobs, self.markdown = {}, {}, {}
+            self.pages, self.states, self.templates = {}, {}, {}
             return "discarded: damaged"
         return "loaded"
 
@@ -152,6 +159,10 @@ class BuildCache:
         if found is not None:
             self._used_parsed.add(key)
         return found
+
+    def has_parsed(self, key: Any) -> bool:
+        """Whether a parse result is kept for `key` (without unpickling it)."""
+        return key in self.parsed or key in self._blobs
 
     def peek_parsed(self, key: Any) -> Any:
         """A parse result, without keeping it for the next build."""
@@ -187,6 +198,16 @@ class BuildCache:
     def mark_used(self, key: Any) -> None:
         self._used_markdown.add(key)
 
+    def get_template_code(self, key: str) -> bytes | None:
+        found = self.templates.get(key)
+        if found is not None:
+            self._used_templates.add(key)
+        return found
+
+    def put_template_code(self, key: str, code: bytes) -> None:
+        self.templates[key] = code
+        self._used_templates.add(key)
+
     def pages_of(self, out: Path) -> dict[str, tuple[bytes, int, int]]:
         return self.pages.get(str(out.absolute()), {})
 
@@ -213,6 +234,7 @@ class BuildCache:
             "markdown": {k: self.markdown[k] for k in self._used_markdown if k in self.markdown},
             "pages": self.pages,
             "states": self.states,
+            "templates": {k: self.templates[k] for k in self._used_templates},
         }
         payload = pickle.dumps(data, protocol=_PROTOCOL)
         signature = hmac.new(self.key, payload, "sha256").digest()

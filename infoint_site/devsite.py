@@ -223,7 +223,7 @@ class DevSite:
         if source is None:
             return
         parsed = self.parse_memo.parsed
-        record, found = self.parse_memo.parse(source.kind, source.path, source.data)
+        record, found = self.parse_memo.parse(source)
         parsed = self.parse_memo.parsed - parsed
         self._early = Outcome(True, [], [], 0.0, parsed)
         edit = body_edit(loaded.analysis, record) if record is not None and not found else None

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import digest
 from .errors import NotAJournal
 from .frontmatter import MAX_FILE_BYTES, too_large
 from .layout import SETTINGS_FILE, skipped
@@ -28,9 +29,19 @@ class SourceFile:
     """``contacts``, ``meetings`` or ``companies``."""
     path: str
     """Relative to the journal root, with forward slashes."""
-    data: bytes
+    data: bytes | None
+    """None: not read, as unchanged since the last build read it (see `known`)."""
     stamp: tuple[int, ...] = field(default=(), compare=False)
     """(inode, size, mtime_ns, ctime_ns) just before it was read; () if unknown."""
+    known: bytes | None = field(default=None, compare=False)
+    """For a file not read: the digest (`cache.digest`) of its bytes, as last read."""
+
+    def digest(self) -> bytes:
+        """The digest of its bytes (the build cache's key of its record)."""
+        if self.data is None:
+            assert self.known is not None
+            return self.known
+        return digest(self.data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +67,23 @@ _MAPPED_READ = 132 * 1024
 """Above the C library's threshold for memory of its own (128 KiB by default)."""
 
 
+Trusted = Mapping[str, tuple[tuple[int, ...], bytes]]
+"""Content file → (stamp, digest of its bytes) as a build read it: a plain file whose
+stamp is still that is not read again (see `read_sources`)."""
+
+
 def _read_file(root: Path, real_root: str, full: str | Path, rel: str,
-               problems: list[Problem]) -> tuple[bytes, tuple[int, ...]] | None:
-    """The file's bytes and its stamp (see `SourceFile`), or None with the problem."""
+               problems: list[Problem], trusted: Trusted | None = None,
+               ) -> tuple[bytes | None, tuple[int, ...], bytes | None] | None:
+    """The file's bytes, its stamp (see `SourceFile`) and None; or None, its stamp and
+    its digest when `trusted` has that stamp for it; or None with the problem."""
     try:
         info = os.lstat(full)  # a plain file's stamp, or a symlink: one call either way
+        if trusted is not None and rel in trusted and stat.S_ISREG(info.st_mode):
+            stamp = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+            known_stamp, known = trusted[rel]
+            if stamp == known_stamp:
+                return None, stamp, known
         if stat.S_ISLNK(info.st_mode):
             target = os.path.realpath(full)
             if os.path.commonpath([real_root, target]) != real_root:
@@ -89,7 +112,7 @@ def _read_file(root: Path, real_root: str, full: str | Path, rel: str,
             data = handle.read(max(info.st_size + 1, _MAPPED_READ))
             if len(data) > info.st_size:
                 data += handle.read(MAX_FILE_BYTES + 1 - len(data))
-            return data, (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+            return data, (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns), None
     except PermissionError:
         problems.append(error(rel, 1, 1, "E111", "cannot be read: permission denied"))
     except FileNotFoundError:
@@ -99,7 +122,8 @@ def _read_file(root: Path, real_root: str, full: str | Path, rel: str,
     return None
 
 
-def _walk(root: Path, real_root: str, kind: str, problems: list[Problem]) -> list[SourceFile]:
+def _walk(root: Path, real_root: str, kind: str, problems: list[Problem],
+          trusted: Trusted | None) -> list[SourceFile]:
     files: list[SourceFile] = []
     folder = root / "content" / kind
     pending = [folder]
@@ -142,16 +166,18 @@ def _walk(root: Path, real_root: str, kind: str, problems: list[Problem]) -> lis
                 continue
             if not entry.name.endswith(".md"):
                 continue
-            read = _read_file(root, real_root, full, rel, problems)
+            read = _read_file(root, real_root, full, rel, problems, trusted)
             if read is not None:
                 files.append(SourceFile(kind, rel, *read))
     return files
 
 
-def read_sources(root: Path) -> Sources:
+def read_sources(root: Path, trusted: Trusted | None = None) -> Sources:
     """Read infoint.yaml and every ``content/<kind>/**/*.md`` under `root`.
 
-    Raises `NotAJournal` when `root` has neither ``content/`` nor ``infoint.yaml``.
+    A plain file whose stamp `trusted` gives is not read: its `SourceFile` has no data,
+    and the digest `trusted` gives (for a build whose cache holds its record). Raises
+    `NotAJournal` when `root` has neither ``content/`` nor ``infoint.yaml``.
     """
     root = Path(root)
     settings_path = root / SETTINGS_FILE
@@ -168,7 +194,7 @@ def read_sources(root: Path) -> Sources:
     real_root = os.path.realpath(root)
     files: list[SourceFile] = []
     for kind in KINDS:
-        files.extend(_walk(root, real_root, kind, problems))
+        files.extend(_walk(root, real_root, kind, problems, trusted))
     files.sort(key=lambda f: f.path)
     themes_dir = root / "themes"
     themes = tuple(sorted(p.name for p in themes_dir.iterdir() if p.is_dir())) \

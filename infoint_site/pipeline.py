@@ -61,20 +61,26 @@ class ParseMemo:
         self.parsed = 0
         """Files actually parsed by the last `process` call."""
 
-    def parse(self, kind: str, path: str, data: bytes) -> tuple[Record | None, list[Problem]]:
+    def parse(self, source: SourceFile) -> tuple[Record | None, list[Problem]]:
+        """The file's record and problems. One not read (its `data` None) must be
+        known to the store, by the digest its `SourceFile` gives."""
+        kind, path, data = source.kind, source.path, source.data
         kept = self._kept.get((kind, path))
-        if kept is not None and kept[0] == data:
+        if kept is not None and data is not None and kept[0] == data:
             if self.store is not None:
                 self.store.put_parsed((kind, path, digest(data)), kept[1])
             return kept[1]
-        key = (kind, path, digest(data)) if self.store is not None else None
+        key = (kind, path, source.digest()) if self.store is not None else None
         result = self.store.get_parsed(key) if self.store is not None else None
         if result is None:
+            if data is None:
+                raise ValueError(f"{path} was not read, and the cache has no record of it")
             self.parsed += 1
             result = parse_file(kind, path, data)
             if self.store is not None:
                 self.store.put_parsed(key, result)
-        self._kept[(kind, path)] = (data, result)
+        if data is not None:
+            self._kept[(kind, path)] = (data, result)
         return result
 
     def parse_many(self, files: Sequence[SourceFile], workers: int,
@@ -88,15 +94,15 @@ class ParseMemo:
                                   strict=True):
             self.parsed += 1
             if self.store is not None:
-                self.store.put_parsed((source.kind, source.path, digest(source.data)), result)
-            self._kept[(source.kind, source.path)] = (source.data, result)
+                self.store.put_parsed((source.kind, source.path, source.digest()), result)
+            self._kept[(source.kind, source.path)] = (source.data, result)  # type: ignore[assignment]
 
     def _known(self, source: SourceFile) -> bool:
         kept = self._kept.get((source.kind, source.path))
         if kept is not None and kept[0] == source.data:
             return True
         return self.store is not None and \
-            self.store.get_parsed((source.kind, source.path, digest(source.data))) is not None
+            self.store.get_parsed((source.kind, source.path, source.digest())) is not None
 
     def forget_missing(self, sources: Sources) -> None:
         present = {(f.kind, f.path) for f in sources.files}
@@ -114,7 +120,7 @@ def process(sources: Sources, today: date | None = None,
     many new ones are parsed by `workers` processes; `meanwhile` is then called in this
     one, while they parse (and not at all when they do not).
     """
-    parse = memo.parse if memo is not None else parse_file
+    parse = memo.parse if memo is not None else _parse
     if memo is not None:
         memo.parsed = 0
         memo.forget_missing(sources)
@@ -124,7 +130,7 @@ def process(sources: Sources, today: date | None = None,
     records: list[Record] = []
     unreadable: list[str] = []
     for source in sources.files:
-        record, found = parse(source.kind, source.path, source.data)
+        record, found = parse(source)
         problems.extend(found)
         if record is not None:
             records.append(record)
@@ -136,6 +142,12 @@ def process(sources: Sources, today: date | None = None,
     analysis = analyze(journal, day)
     problems.extend(validate(analysis))
     return Loaded(sources.root, journal, analysis, sort_problems(problems), len(sources.files))
+
+
+def _parse(source: SourceFile) -> tuple[Record | None, list[Problem]]:
+    if source.data is None:
+        raise ValueError(f"{source.path} was not read")
+    return parse_file(source.kind, source.path, source.data)
 
 
 def load_journal(root: Path | str, today: date | None = None,

@@ -35,15 +35,14 @@ from .cache import digest
 from .holes import Hole, HoleKey
 from .layout import FOLDERS
 from .quick_state import (
-    STATE_KEYS,
+    RACY_NS,
     Recorded,
     Stamp,
     answer_lines,
-    environment_key,
+    current_state,
     folder_stamp,
     forget,
     front_digest,
-    load_state,
     note_facts,
     site_stamp,
     theme_folders,
@@ -59,9 +58,6 @@ if TYPE_CHECKING:
     from .problems import Problem
     from .records import Record
 
-RACY_NS = 2_000_000_000
-"""Content files modified this close to the time they were read are read again every
-time: a save in the same clock tick as the read would keep the stamp it had."""
 KINDS = {folder: kind for kind, folder in FOLDERS.items()}
 """Each content folder → the kind of record its files hold."""
 
@@ -87,9 +83,8 @@ def quick_build(root: Path, today: date | None, out: Path | None,
     """Rebuild by splicing the notes changed since the last build into its pages; None
     when that cannot be shown to give the very bytes a full build would."""
     started = time.perf_counter()
-    state = load_state(root)
-    if state is None or state.get("environment") != environment_key() \
-            or state.keys() != STATE_KEYS:  # another program's, or another layout
+    state = current_state(root)
+    if state is None:
         return None
     recorded: Recorded = state["recorded"]
     target = (out if out is not None else root / recorded.output).absolute()

@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 Stamp = tuple[int, ...]
 """(inode, size, mtime_ns[, ctime_ns]) of a file: it changed if any of them did."""
 
+RACY_NS = 2_000_000_000
+"""Content files modified this close to the time they were read are read again every
+time: a save in the same clock tick as the read would keep the stamp it had."""
+
 STATE_FILE = "quick.state"
 STATE_KEYS = frozenset({"environment", "out", "folder", "folders", "recorded", "holes",
                         "stamps", "problems", "privacy", "search", "pages", "files"})
@@ -90,20 +94,44 @@ def theme_folders(root: Path) -> tuple[tuple[str, str], ...]:
 
 def record_sources(files: Iterable[tuple[Any, bytes]], records: dict[str, Record],
                    settings: bytes | None, root: Path, timezone: str, output: str, today: date,
-                   started_ns: int) -> Recorded | None:
+                   started_ns: int, previous: Recorded | None = None) -> Recorded | None:
     """The content files as read (`SourceFile`s with the digests of their bytes, and
     their records by path); None when one of them is not a note the quick rebuild can
-    take (no record, a subfolder)."""
+    take (no record, a subfolder). A file not read (`trusted_sources`) is as the
+    `previous` build recorded it."""
     sources = {}
     for source, file_digest in files:
         record = records.get(source.path)
         if record is None or source.path.count("/") != 2 or not source.stamp:
             return None
-        sources[source.path] = (source.kind, source.stamp, file_digest,
-                                front_digest(source.data, record.body_line), note_facts(record),
-                                answer_lines(record))
+        front = front_digest(source.data, record.body_line) if source.data is not None \
+            else previous.sources[source.path][3]  # type: ignore[union-attr]
+        sources[source.path] = (source.kind, source.stamp, file_digest, front,
+                                note_facts(record), answer_lines(record))
     return Recorded(sources, digest(settings) if settings is not None else None,
                     theme_folders(root), timezone, output, today, started_ns)
+
+
+def current_state(root: Path) -> dict[str, Any] | None:
+    """The state the last build kept, if this program made it (`load_state`)."""
+    state = load_state(root)
+    if state is None or state.get("environment") != environment_key() \
+            or state.keys() != STATE_KEYS:  # another program's, or another layout
+        return None
+    return state
+
+
+def trusted_sources(state: dict[str, Any] | None) -> dict[str, tuple[Stamp, bytes]] | None:
+    """The content files the last build read, by stamp → digest of their bytes, for a
+    full build not to read again those still with that stamp (`loader.read_sources`):
+    the quick rebuild trusts stamps alike. Not those modified too close to when they
+    were read (`RACY_NS`)."""
+    if state is None:
+        return None
+    recorded: Recorded = state["recorded"]
+    racy = recorded.started_ns - RACY_NS
+    return {path: (stamp, file_digest) for path, (_, stamp, file_digest, *_) in
+            recorded.sources.items() if len(stamp) == 4 and stamp[2] < racy}
 
 
 def site_stamps(out: Path, site: Iterable[str]) -> dict[str, Stamp] | None:

@@ -16,6 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jinja2
 from markupsafe import Markup
 
 from . import default_macros, listings, parallel
@@ -33,7 +34,7 @@ from .problems import Problem
 from .questions import group_title, question_bank
 from .records import Meeting
 from .render_memo import RenderMemo, freeze
-from .templating import Environment
+from .templating import Environment, StoredBytecode
 from .theme import Theme, default_theme_dir
 from .urls import SECTIONS, Urls
 from .views import CONTACT_STATUS_ORDER, FollowUpView, Views, long_date, redact, short_date
@@ -95,7 +96,10 @@ class SiteRenderer:
         self.global_digest = digest(repr((global_key[:2], global_key[3:], theme.fingerprint())))
         """Everything every page depends on, the theme's files included."""
         if self.memo.env is None or self.memo.global_key != global_key:
-            self.memo.env = theme.environment()
+            store = self.memo.store
+            self.memo.env = theme.environment(StoredBytecode(store) if store is not None else None)
+            if store is not None:  # loaded now, before the workers fork (see `_compiled`)
+                _compiled(self.memo.env)
             self.memo.global_key = global_key
             self.memo.reset()
         ids_key = (tuple(journal.contacts), tuple(journal.meetings), tuple(journal.companies))
@@ -627,6 +631,22 @@ class SiteRenderer:
         sealer = self.sealer(key)
         return Rendered({p: sealer(p, d) for p, d in rendered.files.items()},
                         rendered.problems)
+
+
+TEMPLATES = ("base.html", "macros.html", "dashboard.html", "follow_ups.html", "search.html",
+             "404.html", "contacts.html", "contact.html", "meetings.html", "meeting.html",
+             "companies.html", "company.html", "referrals.html", "stats.html",
+             "questions.html", "question.html")
+"""The templates the site's pages are rendered with."""
+
+
+def _compiled(env: Any) -> None:
+    """Every template of `TEMPLATES` loaded into `env`, from the build cache where it
+    keeps them compiled: once here, not in each forked worker. One that does not
+    compile is left for its page to report, as without this."""
+    for name in TEMPLATES:
+        with contextlib.suppress(jinja2.TemplateError, UnicodeError, OSError):
+            env.get_template(name)
 
 
 CALENDAR_JOB = ("calendar", "")

@@ -65,13 +65,15 @@ class Theme:
                     h.update(path.read_bytes())
         return h.hexdigest()
 
-    def environment(self) -> jinja2.Environment:
+    def environment(self, bytecode_cache: jinja2.BytecodeCache | None = None,
+                    ) -> jinja2.Environment:
         """A Jinja2 environment that autoescapes everything and fails on undefined names.
 
         Its templates escape plain strings without markupsafe's checks (`templating`).
         It does not look at the template files again once it has compiled them (10,000
         page renders would stat them 10,000 times): a build makes a new one, and `serve`
-        drops it when a file under themes/ changes."""
+        drops it when a file under themes/ changes. With a `bytecode_cache`, compiled
+        templates are kept there."""
         import jinja2
 
         from .templating import Environment
@@ -84,6 +86,7 @@ class Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             auto_reload=False,
+            bytecode_cache=bytecode_cache,
         )
 
 

@@ -10,6 +10,7 @@ import random
 import re
 import shutil
 import sys
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from infoint_site import loader
 from infoint_site.build import build_site
+from infoint_site.cache import BuildCache
 from infoint_site.cli import main
 from infoint_site.holes import locate_holes, marked, unmark
 from infoint_site.quick_state import STATE_FILE, front_digest, load_state, write_state
@@ -382,4 +385,82 @@ def test_a_theme_folder_pointed_elsewhere_is_seen(example_journal: Path, tmp_pat
     (root / "themes/mine").symlink_to(own)
     append(root / "content/contacts/samuel-achebe.md", "\nMore.\n")
     assert build_site(root, EXAMPLE_DAY, out).spliced is None
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+# -- the full build reads only what changed (the stamps the quick state keeps) --
+
+
+def settled(root: Path) -> None:
+    """Every content file last modified a minute ago: not too fresh to trust."""
+    past = time.time() - 60
+    for path in root.glob("content/*/*.md"):
+        os.utime(path, (past, past))
+
+
+def opened_notes(monkeypatch: pytest.MonkeyPatch, root: Path) -> list[str]:
+    """The content files the loader opens from now on."""
+    opened: list[str] = []
+
+    def spy(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if f"{os.sep}content{os.sep}" in str(path):
+            opened.append(Path(path).relative_to(root).as_posix())
+        return open(path, *args, **kwargs)
+
+    monkeypatch.setattr(loader, "open", spy, raising=False)
+    return opened
+
+
+def edit_role(root: Path, rel: str, role: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^role: .*$", f"role: {role}", text, count=1), encoding="utf-8")
+
+
+SAMUEL = "content/contacts/samuel-achebe.md"
+
+
+def test_a_full_build_reads_only_the_files_changed_since_the_last(
+        example_journal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, out = example_journal, tmp_path / "site"
+    settled(root)
+    build_site(root, EXAMPLE_DAY, out)
+    opened = opened_notes(monkeypatch, root)
+    edit_role(root, SAMUEL, "Head of Pricing")
+    result = build_site(root, EXAMPLE_DAY, out)
+    assert result.loaded is not None  # a field: the full build
+    assert opened == [SAMUEL]
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+    opened.clear()
+    edit_role(root, SAMUEL, "Chief Actuary")  # just read: too fresh to trust until read again
+    build_site(root, EXAMPLE_DAY, out)
+    assert SAMUEL in opened and len(opened) == 1
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+def test_files_saved_just_before_a_build_are_read_by_the_next(
+        example_journal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A save in the same clock tick as the build's read could keep its stamp."""
+    root, out = example_journal, tmp_path / "site"
+    settled(root)
+    edit_role(root, SAMUEL, "Head of Pricing")  # modified now: racy for this build
+    build_site(root, EXAMPLE_DAY, out)
+    opened = opened_notes(monkeypatch, root)
+    edit_role(root, "content/contacts/grace-adeyemi.md", "Director")
+    build_site(root, EXAMPLE_DAY, out)
+    assert sorted(opened) == ["content/contacts/grace-adeyemi.md", SAMUEL]
+
+
+def test_every_file_is_read_when_the_cache_lacks_a_record(
+        example_journal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, out = example_journal, tmp_path / "site"
+    settled(root)
+    build_site(root, EXAMPLE_DAY, out)
+    opened = opened_notes(monkeypatch, root)
+    monkeypatch.setattr(BuildCache, "has_parsed", lambda self, key: "grace" not in key[1])
+    edit_role(root, SAMUEL, "Head of Pricing")
+    build_site(root, EXAMPLE_DAY, out)
+    assert len(opened) == 1 + len(set(opened))  # the edited one, then all of them
+    assert set(opened) == {p.relative_to(root).as_posix()
+                           for p in root.glob("content/*/*.md")}
     same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)

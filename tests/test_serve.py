@@ -411,10 +411,10 @@ def test_a_rename_during_a_build_is_picked_up(running: Running, journal: Path,
     read_file = infoint_site.loader._read_file
 
     def rename_first(root: Path, real_root: str, full: str | Path, rel: str,
-                     problems: list) -> bytes | None:
+                     problems: list, trusted: object = None) -> object:
         if Path(full) == old and old.exists():
             old.rename(new)
-        return read_file(root, real_root, full, rel, problems)
+        return read_file(root, real_root, full, rel, problems, trusted)  # type: ignore[arg-type]
 
     monkeypatch.setattr(infoint_site.loader, "_read_file", rename_first)
     builds = running.builds

@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
+import jinja2
 import pytest
 from click.testing import CliRunner, Result
 
@@ -584,6 +585,36 @@ OWN_CONTACT = """
     {% block title %}{{ contact.name }}{% endblock %}
     {% block content %}<p class="own-theme">My own page for {{ contact.name }}</p>{% endblock %}
 """
+
+
+def test_templates_compiled_once_are_loaded_from_the_cache_until_they_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    compiled: list[str] = []
+    compile_template = jinja2.Environment.compile
+
+    def counted(env: jinja2.Environment, source: str, name: str | None = None,
+                *args: object, **kwargs: object) -> object:
+        compiled.append(name or "")
+        return compile_template(env, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    own = "themes/default/templates/contact.html"
+    root = scratch(tmp_path / "journal", **{own: OWN_CONTACT})
+    out = tmp_path / "site"
+    built(root, out)
+    assert "contact.html" in compiled and "meeting.html" in compiled
+    compiled.clear()
+    built(root, out, "--no-cache")  # the cache is not read: every one compiled
+    assert "contact.html" in compiled and "meeting.html" in compiled
+    compiled.clear()
+    built(root, out)
+    assert compiled == []
+    (root / own).write_text(OWN_CONTACT.replace("My own page", "My page"), encoding="utf-8")
+    built(root, out)
+    assert compiled == ["contact.html"]
+    jane = (out / "contacts/jane-doe/index.html").read_text(encoding="utf-8")
+    assert '<p class="own-theme">My page for Jane Doe</p>' in jane
 
 
 def test_a_journal_template_overrides_the_default_by_name(tmp_path: Path) -> None:
