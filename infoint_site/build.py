@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from . import parallel
 from .affected import PageInputs, page_inputs
 from .analysis import analyze
 from .body_edit import only_bodies_changed
@@ -25,7 +26,7 @@ from .errors import InfointError, JournalInvalid
 from .holes import Hole
 from .journal import link
 from .loader import Sources, read_sources
-from .parallel import PARALLEL_MIN_FILES, Apart, ApartFailed, frozen, uncollected
+from .parallel import Apart, ApartFailed, frozen, uncollected
 from .pipeline import Loaded, ParseMemo, process
 from .privacy import privacy_report
 from .problems import Problem, count, sort_problems, summary
@@ -95,8 +96,9 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
         # 10,000 page folders each) while forked processes parse the journal.
         ready = _Ready(root, target, stack, early=not wrong)
         if cache is not None and cache.status == "loaded" and workers > 1 \
-                and len(files) >= PARALLEL_MIN_FILES and hasattr(os, "fork"):
-            ready.apart()  # (most files known: parsed here, not in forked processes)
+                and len(files) >= APART_MIN_FILES and hasattr(os, "fork") \
+                and sum(not cache.has_parsed(f) for f in files) < parallel.PARALLEL_MIN_FILES:
+            ready.apart()  # (parsed here, not by forked processes: see `ParseMemo`)
         with uncollected():  # the journal is made, then frozen: no collection ever walks it
             loaded = process(sources, today, ParseMemo(cache), workers, meanwhile=ready)
             settings = loaded.journal.settings
@@ -119,15 +121,15 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
 
 
 def _read(root: Path, cache: BuildCache | None, last_state: dict | None) -> Sources:
-    """The journal's files; with the `last_state` of a build whose records the `cache`
-    holds, those unchanged since (by their stamps: `trusted_sources`) are not read. If
-    the cache lacks the record of one of them, all are read."""
+    """The journal's files; with the `last_state` of a build, those unchanged since (by
+    their stamps: `trusted_sources`) whose records the `cache` holds are not read. (A
+    quick rebuild since keeps the digest of a note it spliced, not its record.)"""
     trusted = trusted_sources(last_state)
-    sources = read_sources(root, trusted)
-    if trusted and cache is not None and not all(
-            cache.has_parsed((f.kind, f.path, f.known)) for f in sources.files if f.data is None):
-        sources = read_sources(root)
-    return sources
+    if not trusted or cache is None:
+        return read_sources(root)
+    held = {path: known for path, known in trusted.items()
+            if cache.has_parsed((path.split("/")[1], path, known[1]))}
+    return read_sources(root, held)
 
 
 class _Ready:
@@ -151,9 +153,10 @@ class _Ready:
         self._apart: tuple[SiteWriter | None, Apart] | None = None
 
     def apart(self) -> None:
-        """Start what `__call__` does in a forked process, now: for a journal parsed in
-        this one (from the cache), so that the walks go on while it loads and analyses.
-        A build stopped by the journal's errors gives the spare back all the same."""
+        """Start what `__call__` does in a forked process, now: for a big journal whose
+        files are nearly all known to the cache (parsed, or rather unpickled, in this
+        process), so that the walks go on while it loads and analyses. A build stopped
+        by the journal's errors (or Ctrl-C) waits for it and gives the spare back."""
         if not self.early or self._apart is not None:
             return
         writer = SiteWriter(self.target, _spare(self.root)) \
@@ -163,7 +166,10 @@ class _Ready:
             check_output(self.root, self.target)
             return writer.prepared() if writer is not None else None
 
-        self._apart = (writer, Apart(prepare))
+        try:
+            self._apart = (writer, Apart(prepare))
+        except ApartFailed:
+            return  # `writer` does it all here
         self.stack.callback(self._unused)
 
     def _settle(self) -> SiteWriter | None:
@@ -174,11 +180,11 @@ class _Ready:
         self._apart = None
         try:
             prepared = apart.result()
-        except ApartFailed:
-            return None  # `writer` then does it all here (leftovers are cleared first)
-        except InfointError as exc:  # UnsafeOutput, WriteFailed
+        except InfointError as exc:  # UnsafeOutput, WriteFailed: said in `writer`
             self._refused = exc
             return None
+        except Exception:  # ApartFailed, or a failure raised again by `writer` here
+            return None  # `writer` then does it all here (leftovers are cleared first)
         self._checked = True
         return writer.resume(prepared) if writer is not None and prepared is not None \
             else None
@@ -359,6 +365,9 @@ def _last_build(cache: BuildCache | None, target: Path, global_digest: bytes) ->
     return page_inputs(analyze(journal, state.today))
 
 
+APART_MIN_FILES = 1000
+"""A journal of this many files, nearly all known to the cache, has its output folder
+readied by a forked process (`_Ready.apart`): walks of as many page folders."""
 LISTING = b"listing"
 """The fingerprint of a listing in the cache: it is kept only by the body-only rule."""
 SPARE_SITE = "previous-site"

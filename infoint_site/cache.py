@@ -105,6 +105,10 @@ class BuildCache:
         """Output folder → its record pages: file → (fingerprint, size, mtime_ns)."""
         self.states: dict[str, Any] = {}
         """Output folder → what the build that wrote it was made from (see `build`)."""
+        self.search_texts: dict[bytes, str] = {}
+        """Digest of a note → what search looks through in it (`body.search_text`)."""
+        self._used_search: set[bytes] = set()
+        self._new_search: list[tuple[bytes, str]] = []
         self.templates: dict[str, bytes] = {}
         """Jinja's key of a template → its compiled code, as Jinja writes it (see
         `templating.StoredBytecode`)."""
@@ -147,10 +151,10 @@ class BuildCache:
                 return "discarded: made by another version"
             self._blobs, self.markdown = data["parsed"], data["markdown"]
             self.pages, self.states = data["pages"], data["states"]
-            self.templates = data["templates"]
+            self.templates, self.search_texts = data["templates"], data["search"]
         except Exception:  # a damaged cache is only a slower build
             self.parsed, self._blobs, self.markdown = {}, {}, {}
-            self.pages, self.states, self.templates = {}, {}, {}
+            self.pages, self.states, self.templates, self.search_texts = {}, {}, {}, {}
             return "discarded: damaged"
         return "loaded"
 
@@ -198,6 +202,30 @@ class BuildCache:
     def mark_used(self, key: Any) -> None:
         self._used_markdown.add(key)
 
+    def get_search_text(self, key: bytes) -> str | None:
+        found = self.search_texts.get(key)
+        if found is not None:
+            self._used_search.add(key)
+        return found
+
+    def put_search_text(self, key: bytes, text: str) -> None:
+        self.search_texts[key] = text
+        self._used_search.add(key)
+        self._new_search.append((key, text))
+
+    def take_search_texts(self) -> tuple[list[tuple[bytes, str]], set[bytes]]:
+        """Search texts made, and keys of all used, since the last call: what a
+        worker process hands back so that the cache keeps them."""
+        new, used = self._new_search, self._used_search
+        self._new_search, self._used_search = [], set()
+        return new, used
+
+    def add_search_texts(self, taken: tuple[list[tuple[bytes, str]], set[bytes]]) -> None:
+        """What `take_search_texts` gave in a worker."""
+        new, used = taken
+        self.search_texts.update(new)
+        self._used_search |= used
+
     def get_template_code(self, key: str) -> bytes | None:
         found = self.templates.get(key)
         if found is not None:
@@ -235,6 +263,7 @@ class BuildCache:
             "pages": self.pages,
             "states": self.states,
             "templates": {k: self.templates[k] for k in self._used_templates},
+            "search": {k: self.search_texts[k] for k in self._used_search},
         }
         payload = pickle.dumps(data, protocol=_PROTOCOL)
         signature = hmac.new(self.key, payload, "sha256").digest()

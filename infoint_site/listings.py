@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from .body import question_key, search_text
+from .cache import digest
 from .holes import HoleKey, marked
 from .questions import group_title, question_bank
 from .search import search_entry
@@ -265,6 +266,17 @@ def _search_entries(r: SiteRenderer) -> Iterator[bytes]:
 
         def words(body: str) -> str:
             found = kept[body] = last[body] if body in last else search_text(body)
+            return found
+
+    elif r.memo.store is not None:  # `build` with its cache: by the digest of the note
+        store = r.memo.store
+
+        def words(body: str) -> str:
+            key = digest(body)
+            found = store.get_search_text(key)
+            if found is None:
+                found = search_text(body)
+                store.put_search_text(key, found)
             return found
 
     return (search_entry(kind, fields, prefix, words(body)).encode("utf-8")

@@ -15,6 +15,7 @@ import contextlib
 import gc
 import os
 import pickle
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -272,12 +273,16 @@ def _render_summary(half: int, calendar: bool) -> tuple[Any, ...]:
     assert renderer is not None
     start = len(renderer.problems)
     fingerprints = set(renderer.memo.fingerprints)
+    store = renderer.memo.store
+    if store is not None:
+        store.take_search_texts()  # this worker's own, below
     pages = list(renderer.summary_pages(half))
     if calendar:
         pages.append(renderer.calendar_file())
     return (pages, renderer.problems[start:], _holes_of(renderer, pages),
             renderer.search_entries,
-            {k: v for k, v in renderer.memo.fingerprints.items() if k not in fingerprints})
+            {k: v for k, v in renderer.memo.fingerprints.items() if k not in fingerprints},
+            store.take_search_texts() if store is not None else ([], set()))
 
 
 class Summaries:
@@ -287,7 +292,9 @@ class Summaries:
         self.renderer, self.pool, self.result = renderer, pool, result
 
     def get(self) -> list[tuple[str, bytes | None]]:
-        pages, problems, holes, search_entries, fingerprints = self.result.get()
+        pages, problems, holes, search_entries, fingerprints, texts = self.result.get()
+        if self.renderer.memo.store is not None:
+            self.renderer.memo.store.add_search_texts(texts)
         self.renderer.problems.extend(problems)
         self.renderer.memo.fingerprints.update(fingerprints)
         if self.renderer.holes is not None:
@@ -322,14 +329,21 @@ class ApartFailed(Exception):
 class Apart:
     """`work()` run in a forked process while this one goes on; `result` waits for it
     and gives what it returned (or raises what it raised). The process is forked at
-    once; it must be waited for (`result`) before this one forks again or ends."""
+    once (`ApartFailed` if it cannot be) and ignores Ctrl-C, which this one is left to
+    handle: `result` must be called, on the way out too, and it reaps the process."""
 
     def __init__(self, work: Callable[[], Any]) -> None:
         read, write = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as exc:  # no memory or processes left to fork
+            os.close(read)
+            os.close(write)
+            raise ApartFailed(f"could not fork: {exc}") from exc
         if pid == 0:  # the forked process: answer, then leave without any cleanup
             code = 1
             try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
                 os.close(read)
                 try:
                     answer: tuple[bool, Any] = (True, work())
@@ -346,9 +360,12 @@ class Apart:
 
     def result(self) -> Any:
         if self._answer is None:
-            with os.fdopen(self._read, "rb") as pipe:
-                data = pipe.read()
-            os.waitpid(self._pid, 0)
+            self._answer = (False, ApartFailed("stopped while waiting for the answer"))
+            try:
+                with os.fdopen(self._read, "rb") as pipe:
+                    data = pipe.read()
+            finally:
+                os.waitpid(self._pid, 0)  # reaped even when this one is interrupted
             try:
                 self._answer = pickle.loads(data)  # our own fork's bytes
             except Exception as exc:

@@ -35,7 +35,6 @@ from .cache import digest
 from .holes import Hole, HoleKey
 from .layout import FOLDERS
 from .quick_state import (
-    RACY_NS,
     Recorded,
     Stamp,
     answer_lines,
@@ -44,6 +43,7 @@ from .quick_state import (
     forget,
     front_digest,
     note_facts,
+    settled,
     site_stamp,
     theme_folders,
     top_folders,
@@ -99,10 +99,10 @@ def quick_build(root: Path, today: date | None, out: Path | None,
         return None
     sources = dict(recorded.sources)
     changed: list[tuple[str, str, bytes]] = []
-    racy, read = recorded.started_ns - RACY_NS, False
+    read = False
     for path, stamp in scanned.items():
         kind, old_stamp, old_digest, *rest = sources[path]
-        if stamp == old_stamp and stamp[2] < racy:
+        if stamp == old_stamp and settled(stamp, recorded.started_ns):
             continue
         read = True
         try:

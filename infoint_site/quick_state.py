@@ -122,16 +122,23 @@ def current_state(root: Path) -> dict[str, Any] | None:
 
 
 def trusted_sources(state: dict[str, Any] | None) -> dict[str, tuple[Stamp, bytes]] | None:
-    """The content files the last build read, by stamp → digest of their bytes, for a
-    full build not to read again those still with that stamp (`loader.read_sources`):
-    the quick rebuild trusts stamps alike. Not those modified too close to when they
-    were read (`RACY_NS`)."""
+    """The content files the last build read: path → (stamp, digest of the bytes), for
+    a full build not to read again those that still have that stamp
+    (`loader.read_sources`), as the quick rebuild trusts stamps. Not those changed too
+    close to when they were read (`settled`)."""
     if state is None:
         return None
     recorded: Recorded = state["recorded"]
-    racy = recorded.started_ns - RACY_NS
     return {path: (stamp, file_digest) for path, (_, stamp, file_digest, *_) in
-            recorded.sources.items() if len(stamp) == 4 and stamp[2] < racy}
+            recorded.sources.items() if settled(stamp, recorded.started_ns)}
+
+
+def settled(stamp: Stamp, read_ns: int) -> bool:
+    """Whether a content file with this stamp, read at `read_ns`, was last changed
+    long enough before (`RACY_NS`) for its stamp to tell any later change: by its
+    ctime as well as its mtime, which a copy (``cp -p``) or an unpacked archive can
+    set in the past."""
+    return len(stamp) == 4 and max(stamp[2], stamp[3]) < read_ns - RACY_NS
 
 
 def site_stamps(out: Path, site: Iterable[str]) -> dict[str, Stamp] | None:

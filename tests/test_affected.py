@@ -165,7 +165,7 @@ def test_cached_builds_after_random_edits_match_fresh_ones(tmp_path: Path,
     # Small edits render in this process while a worker renders the listings; big ones
     # in workers: both routes are taken.
     monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 40)
-    monkeypatch.setattr(build, "PARALLEL_MIN_FILES", 40)  # the output readied apart
+    monkeypatch.setattr(build, "APART_MIN_FILES", 40)  # the output readied apart
     root = generate(tmp_path / "journal", 120, seed=3)
     out, fresh_out = tmp_path / "site", tmp_path / "fresh"
     build_site(root, TODAY, out)

@@ -117,7 +117,8 @@ def apart(journal: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
         started.append(1)
         return parallel.Apart(work)
 
-    monkeypatch.setattr(build, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(build, "APART_MIN_FILES", 1)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 1000)  # parsed in this process
     monkeypatch.setattr(build, "Apart", counted)
     return started
 
@@ -184,6 +185,37 @@ def test_a_forked_process_that_dies_leaves_the_readying_to_this_one(
     build_site(journal, TODAY, out, workers=2, quick=False)  # a spare to recycle
     monkeypatch.setattr(build, "Apart", lambda work: parallel.Apart(lambda: os._exit(3)))
     build_site(journal, TODAY, out, workers=2, quick=False)
+    build_site(journal, TODAY, plain, use_cache=False, workers=1)
+    assert {p: d for p, (d, _) in tree(out).items()} == \
+        {p: d for p, (d, _) in tree(plain).items()}
+
+
+def test_apart_leaves_ctrl_c_to_this_process() -> None:
+    """The forked process ignores Ctrl-C: this one stops the build, and waits for it
+    to put the spare site back."""
+    import signal
+
+    def interrupted() -> str:
+        os.kill(os.getpid(), signal.SIGINT)
+        return "answered"
+
+    assert parallel.Apart(interrupted).result() == "answered"
+
+
+def test_a_refused_fork_leaves_the_readying_to_this_one(
+        journal: Path, tmp_path: Path, apart: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    out, plain = tmp_path / "site", tmp_path / "plain"
+    build_site(journal, TODAY, out, workers=2)
+    descriptors = len(os.listdir("/proc/self/fd"))
+
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(parallel.os, "fork", no_fork)
+        patched.setattr(build, "Apart", parallel.Apart)
+        build_site(journal, TODAY, out, workers=2, quick=False)
+    assert len(os.listdir("/proc/self/fd")) == descriptors  # the pipe closed
     build_site(journal, TODAY, plain, use_cache=False, workers=1)
     assert {p: d for p, (d, _) in tree(out).items()} == \
         {p: d for p, (d, _) in tree(plain).items()}

@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from infoint_site import loader
+from infoint_site import listings, loader, quick_state
+from infoint_site.body import search_text
 from infoint_site.build import build_site
 from infoint_site.cache import BuildCache
 from infoint_site.cli import main
@@ -391,13 +392,6 @@ def test_a_theme_folder_pointed_elsewhere_is_seen(example_journal: Path, tmp_pat
 # -- the full build reads only what changed (the stamps the quick state keeps) --
 
 
-def settled(root: Path) -> None:
-    """Every content file last modified a minute ago: not too fresh to trust."""
-    past = time.time() - 60
-    for path in root.glob("content/*/*.md"):
-        os.utime(path, (past, past))
-
-
 def opened_notes(monkeypatch: pytest.MonkeyPatch, root: Path) -> list[str]:
     """The content files the loader opens from now on."""
     opened: list[str] = []
@@ -422,8 +416,8 @@ SAMUEL = "content/contacts/samuel-achebe.md"
 
 def test_a_full_build_reads_only_the_files_changed_since_the_last(
         example_journal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(quick_state, "RACY_NS", 0)  # every file settled when read
     root, out = example_journal, tmp_path / "site"
-    settled(root)
     build_site(root, EXAMPLE_DAY, out)
     opened = opened_notes(monkeypatch, root)
     edit_role(root, SAMUEL, "Head of Pricing")
@@ -431,36 +425,67 @@ def test_a_full_build_reads_only_the_files_changed_since_the_last(
     assert result.loaded is not None  # a field: the full build
     assert opened == [SAMUEL]
     same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
-    opened.clear()
-    edit_role(root, SAMUEL, "Chief Actuary")  # just read: too fresh to trust until read again
-    build_site(root, EXAMPLE_DAY, out)
-    assert SAMUEL in opened and len(opened) == 1
-    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
 
 
-def test_files_saved_just_before_a_build_are_read_by_the_next(
+def test_files_changed_just_before_a_build_are_read_by_the_next(
         example_journal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A save in the same clock tick as the build's read could keep its stamp."""
+    """A change in the same clock tick as the build's read could keep the stamp."""
+    monkeypatch.setattr(quick_state, "RACY_NS", 500_000_000)
     root, out = example_journal, tmp_path / "site"
-    settled(root)
-    edit_role(root, SAMUEL, "Head of Pricing")  # modified now: racy for this build
     build_site(root, EXAMPLE_DAY, out)
+    time.sleep(0.6)  # the journal's files settled
+    edit_role(root, SAMUEL, "Head of Pricing")  # changed now: not settled when read
+    build_site(root, EXAMPLE_DAY, out)
+    time.sleep(0.6)
     opened = opened_notes(monkeypatch, root)
     edit_role(root, "content/contacts/grace-adeyemi.md", "Director")
     build_site(root, EXAMPLE_DAY, out)
     assert sorted(opened) == ["content/contacts/grace-adeyemi.md", SAMUEL]
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
 
 
-def test_every_file_is_read_when_the_cache_lacks_a_record(
+def test_a_file_whose_record_the_cache_lacks_is_read(
         example_journal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(quick_state, "RACY_NS", 0)
     root, out = example_journal, tmp_path / "site"
-    settled(root)
     build_site(root, EXAMPLE_DAY, out)
     opened = opened_notes(monkeypatch, root)
-    monkeypatch.setattr(BuildCache, "has_parsed", lambda self, key: "grace" not in key[1])
+    grace = "content/contacts/grace-adeyemi.md"
+    monkeypatch.setattr(BuildCache, "has_parsed", lambda self, key: key[1] != grace)
     edit_role(root, SAMUEL, "Head of Pricing")
     build_site(root, EXAMPLE_DAY, out)
-    assert len(opened) == 1 + len(set(opened))  # the edited one, then all of them
-    assert set(opened) == {p.relative_to(root).as_posix()
-                           for p in root.glob("content/*/*.md")}
+    assert sorted(opened) == [grace, SAMUEL]
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+def test_a_note_spliced_by_the_quick_rebuild_is_read_by_the_next_full_build(
+        example_journal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quick rebuild keeps the note's new digest, not its record: read, not trusted."""
+    monkeypatch.setattr(quick_state, "RACY_NS", 0)
+    root, out = example_journal, tmp_path / "site"
+    build_site(root, EXAMPLE_DAY, out)
+    append(root / "content/contacts/grace-adeyemi.md", "\nNow leads the pricing guild.\n")
+    assert build_site(root, EXAMPLE_DAY, out).spliced
+    opened = opened_notes(monkeypatch, root)
+    edit_role(root, SAMUEL, "Head of Pricing")
+    build_site(root, EXAMPLE_DAY, out)
+    assert sorted(opened) == ["content/contacts/grace-adeyemi.md", SAMUEL]
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+def test_search_texts_of_unchanged_notes_come_from_the_cache(
+        example_journal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, out = example_journal, tmp_path / "site"
+    build_site(root, EXAMPLE_DAY, out)
+    made: list[str] = []
+
+    def counted(body: str) -> str:
+        made.append(body)
+        return search_text(body)
+
+    monkeypatch.setattr(listings, "search_text", counted)
+    edit_role(root, SAMUEL, "Head of Pricing")
+    append(root / "content/contacts/grace-adeyemi.md", "\nNow leads the pricing guild.\n")
+    build_site(root, EXAMPLE_DAY, out, workers=1)
+    assert len(made) == 1 and made[0].endswith("Now leads the pricing guild.\n")
     same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
