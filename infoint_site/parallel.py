@@ -279,7 +279,10 @@ def _render_summary(half: int, calendar: bool) -> tuple[Any, ...]:
     pages = list(renderer.summary_pages(half))
     if calendar:
         pages.append(renderer.calendar_file())
-    return (pages, renderer.problems[start:], _holes_of(renderer, pages),
+    write = _WRITE
+    return ([(path, data if data is None or write is None else write(path, data))
+             for path, data in pages],
+            renderer.problems[start:], _holes_of(renderer, pages),
             renderer.search_entries,
             {k: v for k, v in renderer.memo.fingerprints.items() if k not in fingerprints},
             store.take_search_texts() if store is not None else ([], set()))
@@ -291,7 +294,7 @@ class Summaries:
     def __init__(self, renderer: SiteRenderer, pool: Any, result: Any) -> None:
         self.renderer, self.pool, self.result = renderer, pool, result
 
-    def get(self) -> list[tuple[str, bytes | None]]:
+    def get(self) -> list[tuple[str, Any]]:
         pages, problems, holes, search_entries, fingerprints, texts = self.result.get()
         if self.renderer.memo.store is not None:
             self.renderer.memo.store.add_search_texts(texts)
@@ -306,18 +309,20 @@ class Summaries:
         _stop(self.pool)
 
 
-def summary_in_worker(renderer: SiteRenderer, half: int, calendar: bool = False) -> Summaries:
+def summary_in_worker(renderer: SiteRenderer, half: int, calendar: bool = False,
+                      write: PageWrite | None = None) -> Summaries:
     """Start rendering `renderer.summary_pages(half)`, and the calendar if `calendar`, in
-    one forked worker, now."""
+    one forked worker, now; given `write`, it writes them (20 MB at 10,000 files) and
+    hands back what `write` returned."""
     import multiprocessing
 
-    global _WORKER
-    _WORKER = renderer
+    global _WORKER, _WRITE
+    _WORKER, _WRITE = renderer, write
     try:
         with frozen():
             pool = multiprocessing.get_context("fork").Pool(1)
     finally:
-        _WORKER = None
+        _WORKER = _WRITE = None
     _responsive()
     return Summaries(renderer, pool, pool.apply_async(_render_summary, (half, calendar)))
 

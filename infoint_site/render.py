@@ -288,11 +288,11 @@ class SiteRenderer:
         """The listings that need nothing from the record pages; `half` 0 or 1: about
         half the work each, for two processes."""
         first = [("index.html", self.dashboard), ("follow-ups/index.html", self.follow_ups_page),
-                 ("search/index.html", self.search_page), ("404.html", self.not_found_page)]
+                 ("search/index.html", self.search_page), ("404.html", self.not_found_page),
+                 ("meetings/index.html", self.meetings_index),
+                 ("referrals/index.html", self.referrals_page)]
         second = [("contacts/index.html", self.contacts_index),
-                  ("meetings/index.html", self.meetings_index),
                   ("companies/index.html", self.companies_index),
-                  ("referrals/index.html", self.referrals_page),
                   ("stats/index.html", self.stats_page)]
         for path, make in [*(first if half != 1 else []), *(second if half != 0 else [])]:
             yield (path, None) if path in self.kept_listings else make()
@@ -559,11 +559,11 @@ class SiteRenderer:
         jobs = self.record_jobs()
         if not self._parallel(jobs, workers):
             if workers > 1 and len(jobs) >= parallel.PARALLEL_MIN_PAGES and hasattr(os, "fork"):
-                # Few pages to render, many to link: the listings in a worker meanwhile.
-                # (and the calendar, as long as the question pages, which need the
-                # answers gathered here)
+                # Few pages to render, many to link: the listings in a worker meanwhile
+                # (the biggest, and the calendar: as long as the question pages, which
+                # need the answers gathered here), which writes them itself.
                 with contextlib.closing(parallel.summary_in_worker(
-                        self, 0, calendar=self._has_calendar)) as summaries:
+                        self, 0, calendar=self._has_calendar, write=write)) as summaries:
                     yield from self.record_pages()
                     yield from self.summary_pages(1)
                     yield from self.question_pages()
