@@ -244,7 +244,8 @@ def _render(root: Path, target: Path, loaded: Loaded, files: tuple[tuple[str, st
     previous = cache.pages_of(target) if cache is not None and key is None else None
     if previous is not None:
         memo.previous_pages = previous
-        memo.reusable = lambda file, size, mtime: _unchanged(target / file, size, mtime)
+        seen: dict[str, os.stat_result] = {}  # (what `reuse` links, as just checked)
+        memo.reusable = lambda file, size, mtime: _unchanged(target, file, size, mtime, seen)
     renderer = SiteRenderer(loaded.analysis, theme, urls=urls, encrypted=key is not None,
                             memo=memo)
     if previous:
@@ -264,7 +265,7 @@ def _render(root: Path, target: Path, loaded: Loaded, files: tuple[tuple[str, st
         contextlib.closing(renderer.stream(workers, write=_writing(writer, sealer))))
     for path, data in stream:
         if data is None:  # the current site's file is still right: link it
-            if not writer.reuse(path):
+            if not writer.reuse(path, seen.pop(path, None)):
                 raise WriteFailed(f"{target / path} changed during the build; build again")
             pages[path] = previous[path]  # type: ignore[index]
             linked.append(path)
@@ -381,14 +382,18 @@ def _spare(root: Path) -> Path | None:
         return None
 
 
-def _unchanged(path: Path, size: int, mtime_ns: int) -> bool:
-    """The current site still holds the very file the last build wrote (not a link)."""
+def _unchanged(site: Path, file: str, size: int, mtime_ns: int,
+               seen: dict[str, os.stat_result]) -> bool:
+    """The current site still holds the very file the last build wrote (not a link);
+    what was found is kept in `seen`, for `SiteWriter.reuse`."""
     try:
-        info = path.lstat()
+        info = os.lstat(os.path.join(site, file))
     except OSError:
         return False
-    return (stat.S_ISREG(info.st_mode) and info.st_size == size
-            and info.st_mtime_ns == mtime_ns)
+    if stat.S_ISREG(info.st_mode) and info.st_size == size and info.st_mtime_ns == mtime_ns:
+        seen[file] = info
+        return True
+    return False
 
 
 def _failure(problems: list[Problem], strict: bool) -> str:

@@ -254,14 +254,14 @@ class SiteWriter:
         shutil.rmtree(self.fresh, ignore_errors=True)
         return False
 
-    def _same_file(self, path: Path, current: Path, rel: str) -> bool:
+    def _same_file(self, path: str, theirs: os.stat_result, rel: str) -> bool:
         """Whether the recycled site's `rel` is already the current site's file (the two
         sites take turns, so a page unchanged for two builds is linked in both): then
         there is nothing to remove and link again."""
         if not self._stale or rel not in self._stale:
             return False
         try:
-            mine, theirs = os.lstat(path), os.lstat(current)
+            mine = os.lstat(path)
         except OSError:
             return False
         if not stat.S_ISREG(mine.st_mode) or (mine.st_dev, mine.st_ino) != (theirs.st_dev,
@@ -371,18 +371,23 @@ class SiteWriter:
         self.bytes += written.size
         return written
 
-    def reuse(self, rel: str) -> bool:
+    def reuse(self, rel: str, current_info: os.stat_result | None = None) -> bool:
         """Link the current site's `rel` into the new one, or copy it where the file
         system has no hard links (FAT, many network shares); False if the current site
         no longer has it as a file of its own (a symlink put in its place is never
-        followed into the new site). A full disk is a `WriteFailed`, as for `write`."""
-        path = self.fresh / rel
-        current = self.out / rel
-        if current.is_symlink():
+        followed into the new site). `current_info`: its `lstat`, if just taken. A full
+        disk is a `WriteFailed`, as for `write`."""
+        current = os.path.join(self.out, rel)
+        try:
+            info = current_info if current_info is not None else os.lstat(current)
+        except OSError:  # gone, or no longer readable: the build says so
             return False
-        if self._same_file(path, current, rel):  # linked there by the build before
+        if not stat.S_ISREG(info.st_mode):
+            return False
+        if self._same_file(os.path.join(self.fresh, rel), info, rel):  # linked by the last
             self.files.append(rel)
             return True
+        path = self.fresh / rel
         with self._reported():
             self._parent(path)
             self._clear(path, rel)

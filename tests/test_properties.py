@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 from click.testing import CliRunner
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, given, seed, settings
 from hypothesis import strategies as st
 
 from infoint_site.cli import main
@@ -417,9 +417,11 @@ def test_any_front_matter_is_read_or_reported(yaml_text: str, body: str) -> None
 
 
 def test_the_yaml_strategy_writes_anchors_aliases_flow_and_tags() -> None:
-    """The strategy reaches what plain text strategies never do (a check on the test)."""
+    """The strategy reaches what plain text strategies never do (a check on the test).
+    Seeded: 200 random examples missed one of them now and then."""
     seen: set[str] = set()
 
+    @seed(20261122)
     @settings(max_examples=200, deadline=None, database=None)
     @given(front_matter_yaml())
     def look(text: str) -> None:
