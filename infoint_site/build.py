@@ -242,9 +242,9 @@ def _render(root: Path, target: Path, loaded: Loaded, files: tuple[tuple[str, st
     # Pages unchanged since the site being replaced keep their file (never when
     # encrypting: a new build has a new key).
     previous = cache.pages_of(target) if cache is not None and key is None else None
+    seen: dict[str, os.stat_result] = {}  # kept pages, as just checked: for `reuse`
     if previous is not None:
         memo.previous_pages = previous
-        seen: dict[str, os.stat_result] = {}  # (what `reuse` links, as just checked)
         memo.reusable = lambda file, size, mtime: _unchanged(target, file, size, mtime, seen)
     renderer = SiteRenderer(loaded.analysis, theme, urls=urls, encrypted=key is not None,
                             memo=memo)

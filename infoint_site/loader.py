@@ -38,10 +38,11 @@ class SourceFile:
 
     def digest(self) -> bytes:
         """The digest of its bytes (the build cache's key of its record)."""
-        if self.data is None:
-            assert self.known is not None
-            return self.known
-        return digest(self.data)
+        if self.data is not None:
+            return digest(self.data)
+        if self.known is None:
+            raise ValueError(f"{self.path}: neither read nor known")
+        return self.known
 
 
 @dataclass(frozen=True, slots=True)
