@@ -201,6 +201,7 @@ def test_a_theme_of_its_own_macros_gets_each_page_s_context(journal: Path,
 def test_a_foreign_or_damaged_cache_is_discarded_unread(journal: Path, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     build_site(journal, TODAY, tmp_path / "site", workers=1)
+    assert BuildCache.load(journal).status == "loaded"  # signed as it was written
     cache_file = journal / CACHE_DIR / CACHE_FILE
     data = bytearray(cache_file.read_bytes())
     data[-10] ^= 0xFF
