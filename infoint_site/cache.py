@@ -89,6 +89,46 @@ def signing_key(create: bool) -> bytes | None:
         return None
 
 
+class Kept:
+    """Entries of one kind kept across builds: those a build uses are saved (`save`),
+    so the cache never grows past one journal. A forked worker hands back what it made
+    and used since its last `take`, and this process `merge`s it."""
+
+    def __init__(self, entries: dict[Any, Any] | None = None) -> None:
+        self.entries: dict[Any, Any] = entries if entries is not None else {}
+        self.used: set[Any] = set()
+        self._new: list[tuple[Any, Any]] = []
+        self._hits: set[Any] = set()
+
+    def get(self, key: Any) -> Any:
+        found = self.entries.get(key)
+        if found is not None:
+            self.used.add(key)
+            self._hits.add(key)
+        return found
+
+    def put(self, key: Any, value: Any) -> None:
+        self.entries[key] = value
+        self.used.add(key)
+        self._new.append((key, value))
+
+    def take(self) -> tuple[list[tuple[Any, Any]], set[Any]]:
+        """Entries made, and keys of entries reused, since the last call."""
+        taken = self._new, self._hits
+        self._new, self._hits = [], set()
+        return taken
+
+    def merge(self, taken: tuple[list[tuple[Any, Any]], set[Any]]) -> None:
+        """What `take` gave in a worker."""
+        new, hits = taken
+        self.entries.update(new)
+        self.used.update(key for key, _ in new)
+        self.used |= hits
+
+    def used_entries(self) -> dict[Any, Any]:
+        return {k: self.entries[k] for k in self.used if k in self.entries}
+
+
 class BuildCache:
     """Parse results and rendered Markdown from earlier builds of one journal."""
 
@@ -100,23 +140,18 @@ class BuildCache:
         self._blobs: dict[Any, bytes] = {}
         """Parse results as the cache file holds them, each pickled on its own: unpickled
         only when asked for, and written back as they are (no pickling again)."""
-        self.markdown: dict[Any, Any] = {}
+        self.markdown: Kept = Kept()
+        """What rendering a note found, by its text's digest and which pages exist."""
         self.pages: dict[str, dict[str, tuple[bytes, int, int]]] = {}
         """Output folder → its record pages: file → (fingerprint, size, mtime_ns)."""
         self.states: dict[str, Any] = {}
         """Output folder → what the build that wrote it was made from (see `build`)."""
-        self.search_texts: dict[bytes, str] = {}
+        self.search_texts: Kept = Kept()
         """Digest of a note → what search looks through in it (`body.search_text`)."""
-        self._used_search: set[bytes] = set()
-        self._new_search: list[tuple[bytes, str]] = []
-        self.templates: dict[str, bytes] = {}
+        self.templates: Kept = Kept()
         """Jinja's key of a template → its compiled code, as Jinja writes it (see
         `templating.StoredBytecode`)."""
-        self._used_templates: set[str] = set()
         self._used_parsed: set[Any] = set()
-        self._used_markdown: set[Any] = set()
-        self._new_markdown: list[tuple[Any, Any]] = []
-        self._hits: list[Any] = []
         self.status = "off"
         """What happened on load: off, new, loaded, or why an old cache was discarded."""
 
@@ -149,12 +184,12 @@ class BuildCache:
             data = pickle.loads(payload)  # signed by us: safe to unpickle
             if data["versions"] != _versions():
                 return "discarded: made by another version"
-            self._blobs, self.markdown = data["parsed"], data["markdown"]
-            self.pages, self.states = data["pages"], data["states"]
-            self.templates, self.search_texts = data["templates"], data["search"]
+            self._blobs, self.pages, self.states = data["parsed"], data["pages"], data["states"]
+            self.markdown, self.search_texts, self.templates = (
+                Kept(data["markdown"]), Kept(data["search"]), Kept(data["templates"]))
         except Exception:  # a damaged cache is only a slower build
-            self.parsed, self._blobs, self.markdown = {}, {}, {}
-            self.pages, self.states, self.templates, self.search_texts = {}, {}, {}, {}
+            self.parsed, self._blobs, self.pages, self.states = {}, {}, {}, {}
+            self.markdown, self.search_texts, self.templates = Kept(), Kept(), Kept()
             return "discarded: damaged"
         return "loaded"
 
@@ -180,62 +215,6 @@ class BuildCache:
         self._blobs.pop(key, None)
         self._used_parsed.add(key)
 
-    def get_markdown(self, key: Any) -> Any:
-        found = self.markdown.get(key)
-        if found is not None:
-            self._used_markdown.add(key)
-            self._hits.append(key)
-        return found
-
-    def put_markdown(self, key: Any, value: Any) -> None:
-        self.markdown[key] = value
-        self._used_markdown.add(key)
-        self._new_markdown.append((key, value))
-
-    def take_new_markdown(self) -> tuple[list[tuple[Any, Any]], list[Any]]:
-        """Markdown rendered, and keys of Markdown reused, since the last call: what a
-        worker process hands back so that the cache keeps both."""
-        new, hits = self._new_markdown, self._hits
-        self._new_markdown, self._hits = [], []
-        return new, hits
-
-    def mark_used(self, key: Any) -> None:
-        self._used_markdown.add(key)
-
-    def get_search_text(self, key: bytes) -> str | None:
-        found = self.search_texts.get(key)
-        if found is not None:
-            self._used_search.add(key)
-        return found
-
-    def put_search_text(self, key: bytes, text: str) -> None:
-        self.search_texts[key] = text
-        self._used_search.add(key)
-        self._new_search.append((key, text))
-
-    def take_search_texts(self) -> tuple[list[tuple[bytes, str]], set[bytes]]:
-        """Search texts made, and keys of all used, since the last call: what a
-        worker process hands back so that the cache keeps them."""
-        new, used = self._new_search, self._used_search
-        self._new_search, self._used_search = [], set()
-        return new, used
-
-    def add_search_texts(self, taken: tuple[list[tuple[bytes, str]], set[bytes]]) -> None:
-        """What `take_search_texts` gave in a worker."""
-        new, used = taken
-        self.search_texts.update(new)
-        self._used_search |= used
-
-    def get_template_code(self, key: str) -> bytes | None:
-        found = self.templates.get(key)
-        if found is not None:
-            self._used_templates.add(key)
-        return found
-
-    def put_template_code(self, key: str, code: bytes) -> None:
-        self.templates[key] = code
-        self._used_templates.add(key)
-
     def pages_of(self, out: Path) -> dict[str, tuple[bytes, int, int]]:
         return self.pages.get(str(out.absolute()), {})
 
@@ -259,11 +238,11 @@ class BuildCache:
             "versions": _versions(),
             "parsed": {k: self._blobs.get(k) or pickle.dumps(self.parsed[k], _PROTOCOL)
                        for k in self._used_parsed if k in self.parsed},
-            "markdown": {k: self.markdown[k] for k in self._used_markdown if k in self.markdown},
+            "markdown": self.markdown.used_entries(),
             "pages": self.pages,
             "states": self.states,
-            "templates": {k: self.templates[k] for k in self._used_templates},
-            "search": {k: self.search_texts[k] for k in self._used_search},
+            "templates": self.templates.used_entries(),
+            "search": self.search_texts.used_entries(),
         }
         try:
             cache_folder(self.path.parent.parent)

@@ -273,10 +273,10 @@ def _search_entries(r: SiteRenderer) -> Iterator[bytes]:
 
         def words(body: str) -> str:
             key = digest(body)
-            found = store.get_search_text(key)
+            found = store.search_texts.get(key)
             if found is None:
                 found = search_text(body)
-                store.put_search_text(key, found)
+                store.search_texts.put(key, found)
             return found
 
     return (search_entry(kind, fields, prefix, words(body)).encode("utf-8")

@@ -121,7 +121,7 @@ def _render_batch(jobs: list[tuple[str, str]]) -> tuple[Any, ...]:
         renderer.problems[problems:],
         {k: v for k, v in renderer.sections.items() if k not in sections},
         {k: v for k, v in renderer.memo.fingerprints.items() if k not in fingerprints},
-        store.take_new_markdown() if store is not None else ([], []),
+        store.markdown.take() if store is not None else ([], set()),
         renderer.memo.rendered - rendered,
     )
 
@@ -139,7 +139,7 @@ def render_in_workers(renderer: SiteRenderer, jobs: list[tuple[str, str]],
     global _WORKER, _WRITE
     _WORKER, _WRITE = renderer, write
     if renderer.memo.store is not None:
-        renderer.memo.store.take_new_markdown()  # workers report only their own
+        renderer.memo.store.markdown.take()  # workers report only their own
     batches = [jobs[i:i + _BATCH] for i in range(0, len(jobs), _BATCH)]
     try:
         with frozen():
@@ -167,11 +167,7 @@ class WorkerPages:
             renderer.memo.fingerprints.update(fingerprints)
             renderer.memo.rendered += rendered
             if renderer.memo.store is not None:
-                new, hits = markdown
-                for key, value in new:
-                    renderer.memo.store.put_markdown(key, value)
-                for key in hits:
-                    renderer.memo.store.mark_used(key)
+                renderer.memo.store.markdown.merge(markdown)
             yield from pages
 
     def close(self) -> None:
@@ -275,7 +271,7 @@ def _render_summary(half: int, calendar: bool) -> tuple[Any, ...]:
     fingerprints = set(renderer.memo.fingerprints)
     store = renderer.memo.store
     if store is not None:
-        store.take_search_texts()  # this worker's own, below
+        store.search_texts.take()  # this worker's own, below
     pages = list(renderer.summary_pages(half))
     if calendar:
         pages.append(renderer.calendar_file())
@@ -285,7 +281,7 @@ def _render_summary(half: int, calendar: bool) -> tuple[Any, ...]:
             renderer.problems[start:], _holes_of(renderer, pages),
             renderer.search_entries,
             {k: v for k, v in renderer.memo.fingerprints.items() if k not in fingerprints},
-            store.take_search_texts() if store is not None else ([], set()))
+            store.search_texts.take() if store is not None else ([], set()))
 
 
 class Summaries:
@@ -297,7 +293,7 @@ class Summaries:
     def get(self) -> list[tuple[str, Any]]:
         pages, problems, holes, search_entries, fingerprints, texts = self.result.get()
         if self.renderer.memo.store is not None:
-            self.renderer.memo.store.add_search_texts(texts)
+            self.renderer.memo.store.search_texts.merge(texts)
         self.renderer.problems.extend(problems)
         self.renderer.memo.fingerprints.update(fingerprints)
         if self.renderer.holes is not None:

@@ -97,7 +97,8 @@ class SiteRenderer:
         """Everything every page depends on, the theme's files included."""
         if self.memo.env is None or self.memo.global_key != global_key:
             store = self.memo.store
-            self.memo.env = theme.environment(StoredBytecode(store) if store is not None else None)
+            self.memo.env = theme.environment(
+                StoredBytecode(store.templates) if store is not None else None)
             if store is not None:  # loaded now, before the workers fork (see `_compiled`)
                 _compiled(self.memo.env)
             self.memo.global_key = global_key
@@ -172,12 +173,12 @@ class SiteRenderer:
             store = self.memo.store
             stored_key = (path, digest(text), first_line, kind, base,
                           self._ids_digest) if store is not None else None
-            cached = store.get_markdown(stored_key) if store is not None else None
+            cached = store.markdown.get(stored_key) if store is not None else None
             if _stale(cached, sections, need_html):
                 cached = render_note(self.markdown, path, text, first_line, kind, link_for,
                                      sections)
                 if store is not None:
-                    store.put_markdown(stored_key, (None, cached[1], cached[2]))
+                    store.markdown.put(stored_key, (None, cached[1], cached[2]))
             self.memo.markdown[key] = cached
         assert cached is not None
         if report:

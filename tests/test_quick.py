@@ -414,11 +414,19 @@ def edit_role(root: Path, rel: str, role: str) -> None:
 SAMUEL = "content/contacts/samuel-achebe.md"
 
 
+@pytest.fixture
+def settled_site(example_journal: Path, tmp_path: Path,
+                 monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """The example journal and its site, built with every file settled when read."""
+    monkeypatch.setattr(quick_state, "RACY_NS", 0)
+    build_site(example_journal, EXAMPLE_DAY, tmp_path / "site")
+    return example_journal, tmp_path / "site"
+
+
 def test_a_full_build_reads_only_the_files_changed_since_the_last(
-        example_journal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(quick_state, "RACY_NS", 0)  # every file settled when read
-    root, out = example_journal, tmp_path / "site"
-    build_site(root, EXAMPLE_DAY, out)
+        settled_site: tuple[Path, Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    root, out = settled_site
     opened = opened_notes(monkeypatch, root)
     edit_role(root, SAMUEL, "Head of Pricing")
     result = build_site(root, EXAMPLE_DAY, out)
@@ -445,10 +453,9 @@ def test_files_changed_just_before_a_build_are_read_by_the_next(
 
 
 def test_a_file_whose_record_the_cache_lacks_is_read(
-        example_journal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(quick_state, "RACY_NS", 0)
-    root, out = example_journal, tmp_path / "site"
-    build_site(root, EXAMPLE_DAY, out)
+        settled_site: tuple[Path, Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    root, out = settled_site
     opened = opened_notes(monkeypatch, root)
     grace = "content/contacts/grace-adeyemi.md"
     monkeypatch.setattr(BuildCache, "has_parsed", lambda self, key: key[1] != grace)
@@ -459,11 +466,10 @@ def test_a_file_whose_record_the_cache_lacks_is_read(
 
 
 def test_a_note_spliced_by_the_quick_rebuild_is_read_by_the_next_full_build(
-        example_journal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        settled_site: tuple[Path, Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """The quick rebuild keeps the note's new digest, not its record: read, not trusted."""
-    monkeypatch.setattr(quick_state, "RACY_NS", 0)
-    root, out = example_journal, tmp_path / "site"
-    build_site(root, EXAMPLE_DAY, out)
+    root, out = settled_site
     append(root / "content/contacts/grace-adeyemi.md", "\nNow leads the pricing guild.\n")
     assert build_site(root, EXAMPLE_DAY, out).spliced
     opened = opened_notes(monkeypatch, root)
