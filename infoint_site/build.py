@@ -292,11 +292,12 @@ def _render(root: Path, target: Path, loaded: Loaded, files: tuple[tuple[str, st
             cache.set_pages_of(target, pages if key is None else {},
                                state if key is None else None)
         stamps = site_stamps(target, writer.files) if recorded is not None else None
-        holes = _all_holes(renderer, target, linked, last_state if linked else None, stamps) \
+        found = _all_holes(renderer, target, linked, last_state if linked else None, stamps) \
             if stamps is not None else None
-        if holes is not None and recorded is not None and stamps is not None:
-            save_state(root, target, recorded, holes, renderer.search_entries, problems,
-                       report, report.pages, stamps)
+        if found is not None and recorded is not None and stamps is not None:
+            holes, fields = found
+            save_state(root, target, recorded, holes, fields, renderer.search_entries,
+                       problems, report, report.pages, stamps)
         elif cache is not None:
             forget(root)  # the last state describes a site that is gone
     return BuildResult(target, report.pages, len(writer.files) + 1, written,
@@ -318,21 +319,26 @@ def _by_path(loaded: Loaded) -> dict[str, Record]:
 
 
 def _all_holes(renderer: SiteRenderer, target: Path, linked: list[str],
-               last_state: dict | None, stamps: dict[str, Stamp]) -> dict[str, list[Hole]] | None:
+               last_state: dict | None, stamps: dict[str, Stamp],
+               ) -> tuple[dict[str, list[Hole]], bool] | None:
     """Where notes stand in every page of the site just swapped in: as rendered, or,
     for a page kept from the last build, as the last state knew it; None when a kept
-    page that shows a note is not known (the quick rebuild then waits for a full one)."""
+    page that shows a note is not known (the quick rebuild then waits for a full one).
+    And whether contacts' shown fields are known wherever they stand: in the pages
+    rendered here they are, and in every kept one if the last state knew it with
+    them, listings too."""
     assert renderer.holes is not None
     holes = {file: found for file, found in renderer.holes.items() if found}
+    fields = not linked or (last_state is not None and last_state["fields"])
     for file in linked:
-        if file in BODY_BLIND:
-            continue
         found = carried_holes(last_state, target, file, stamps)
-        if found is None:
+        if file in BODY_BLIND:  # no note: kept for notes whatever is known of it
+            fields = fields and found is not None
+        elif not found:
             return None
         if found:
             holes[file] = found
-    return holes
+    return holes, fields
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 from .analysis import Analysis
+from .contact_text import described
 from .contentlines import content_lines, escape_text
 from .followups import FollowUp
 from .journal import Journal
@@ -68,8 +69,7 @@ def _person(journal: Journal, contact_id: str) -> str:
     contact = journal.contacts.get(contact_id)
     if contact is None:
         return contact_id
-    about = ", ".join(x for x in (contact.role, _company_name(journal, contact.company)) if x)
-    return f"{contact.name} ({about})" if about else contact.name
+    return described(contact, _company_name(journal, contact.company))
 
 
 def meeting_summary(journal: Journal, meeting: Meeting) -> str:
@@ -114,6 +114,29 @@ def _calendar_meetings(analysis: Analysis) -> Iterator[Meeting]:
     for mid, meeting in analysis.journal.meetings.items():
         if analysis.meeting_status[mid] in ("scheduled", "done"):
             yield meeting
+
+
+def description_holes(analysis: Analysis, data: bytes) -> list[tuple[tuple[str, str], int, int]]:
+    """Where each meeting event's DESCRIPTION line stands in `data` (made by
+    `calendar_ics` from `analysis`), folded, without its line end: once for each known
+    contact of the meeting, as ("event", the contact's path), for a quick rebuild to
+    put a new role where a person is described (see `quick`). The meetings' events
+    come first and in order, and each has one DESCRIPTION, whose escaped text holds no
+    line break: the n-th such line is the n-th meeting's."""
+    contacts = analysis.journal.contacts
+    holes: list[tuple[tuple[str, str], int, int]] = []
+    at = data.find(b"\r\nBEGIN:VEVENT\r\n")
+    for meeting in _calendar_meetings(analysis):
+        start = data.find(b"\r\nDESCRIPTION:", at) + 2
+        if start < 2:  # (never, as `calendar_ics` writes it)
+            break
+        end = data.find(b"\r\n", start)
+        while data.startswith(b" ", end + 2):  # a folded line goes on
+            end = data.find(b"\r\n", end + 3)
+        holes += [(("event", contacts[cid].path), start, end)
+                  for cid in dict.fromkeys(meeting.contacts) if cid in contacts]
+        at = end
+    return holes
 
 
 def _day(day: date) -> str:

@@ -13,9 +13,19 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from markupsafe import Markup, escape
+
+SHOWN_FIELDS = ("role", "field")
+"""Contact fields that the journal computes nothing from and the default theme shows
+as they are, so that a quick rebuild can put a new value where the old one stands
+(see `quick`): in the contact's page, its company's page, the contacts list, its
+search entry and, for the role, the calendar's events of its meetings."""
+
 HoleKey = tuple[Any, ...]
-"""What stands in a hole: ("body", note path), ("answer", meeting path, heading line)
-or ("search", note path)."""
+"""What stands in a hole: ("body", note path), ("answer", meeting path, heading line),
+("search", note path), ("field", contact path, field name) (a value of one of its
+`SHOWN_FIELDS`) or ("event", contact path) (the description of a calendar event that
+says who the contact is)."""
 Hole = tuple[HoleKey, int, int]
 """A hole: what stands in it, and its byte range in the file; -1, -1 when the build
 could not tell where it stands (then a note it shows is never spliced)."""
@@ -73,3 +83,25 @@ def unmark(html: str, parts: Sequence[tuple[HoleKey, str]]) -> tuple[bytes, list
         else:  # not shown, shown twice or changed on the way: never spliced
             holes.append((key, -1, -1))
     return data, holes
+
+
+def shown_value(record: Any, name: str) -> str:
+    """A field of `SHOWN_FIELDS` as a template shows it (escaped by the template)."""
+    return getattr(record, name) or ""
+
+
+class FieldMarks:
+    """The `shown` of one page's templates while holes are recorded: each value it
+    shows is given between markers (`marked`, from index 0) and kept in `parts`, so
+    `unmark` tells where it stands."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[HoleKey, str]] = []
+
+    def shown(self, record: Any, name: str) -> str:
+        value = shown_value(record, name)
+        if not value:
+            return value
+        html = str(escape(value))
+        self.parts.append((("field", record.path, name), html))
+        return Markup(marked(len(self.parts) - 1, html))

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from .body import question_key, search_text
 from .cache import digest
+from .contact_text import contact_summary, contact_words
 from .holes import HoleKey, marked
 from .questions import group_title, question_bank
 from .search import search_entry
@@ -242,11 +243,10 @@ def _search_entries(r: SiteRenderer) -> Iterator[bytes]:
     parts: list[tuple[str, str, dict[str, str], str, str]] = []
     for cid, c in r.journal.contacts.items():
         company = r.views.company_link(c.company)
+        name = company.text if company else None
         parts.append((c.path, "contact", {
             "t": c.name, "u": r.urls.contact(cid), "k": "contact",
-            "s": " · ".join(x for x in (c.role, company.text if company else None) if x),
-        }, " ".join(x for x in (c.name, company.text if company else "", c.role or "",
-                                c.field or "", " ".join(c.tags)) if x), c.body))
+            "s": contact_summary(c, name)}, contact_words(c, name), c.body))
     for mid, m in r.journal.meetings.items():
         parts.append((m.path, "meeting", {
             "t": f"Meeting with {r.views.with_names(m)}", "u": r.urls.meeting(mid),

@@ -1,5 +1,6 @@
-"""The quick rebuild: after saves that changed only notes' text, splice the new HTML
-into the last build's pages instead of building the whole site again.
+"""The quick rebuild: after saves that changed only notes' text, and contacts' roles or
+fields, splice the new HTML into the last build's pages instead of building the whole
+site again.
 
 Nothing the journal computes reads a note's text (see `body_edit`). So when every
 changed file kept its front matter byte for byte, and what its text decides besides
@@ -8,6 +9,13 @@ headings, links that all resolve, no warnings), every file of the site stays as 
 but where that note's HTML stands: its own page, the preparation sheets quoting it, its
 search entry and its answers on the question pages.
 
+Nor does anything read a contact's `SHOWN_FIELDS` (role, field), which the default
+theme shows as they are. So a contact whose file says all it said before but for those
+values (`shown_facts`), each still given or still not, changes the site only where the
+old values stand: in its page, its company's, the contacts list (marked as the pages
+render: `holes.FieldMarks`), its search entry and, for the role, the descriptions of
+its meetings in the calendar (`export_ics.description_holes`).
+
 A full build records where those stand (the *holes*: byte ranges in each file, see
 `holes`) and what it read (each file's inode, size, times, digest and front matter
 digest) in a signed file of the cache folder (see `quick_state`). `quick_build` checks it
@@ -15,12 +23,14 @@ against the disk: the same program, packages, theme, settings, day and output fo
 (the very folder the build swapped in), the same content files, every page it would
 touch still the file the build wrote. Any doubt and it returns None: the full build
 runs, as it always may. Nothing is written until every new page is ready; the pages
-then replace the old ones one rename each.
+then replace the old ones one rename each. What a hole holds is checked to be what the
+last build put there before anything replaces it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import os
 import stat
@@ -32,10 +42,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cache import digest
-from .holes import Hole, HoleKey
+from .contentlines import escape_text
+from .holes import SHOWN_FIELDS, Hole, HoleKey
 from .layout import FOLDERS
 from .quick_state import (
     Recorded,
+    Shown,
     Stamp,
     answer_lines,
     current_state,
@@ -44,6 +56,7 @@ from .quick_state import (
     front_digest,
     note_facts,
     settled,
+    shown_facts,
     site_stamp,
     theme_folders,
     top_folders,
@@ -53,6 +66,7 @@ from .urls import MARKER, QUICK_SUFFIX, rebase_links
 
 if TYPE_CHECKING:
     from .body import Answer
+    from .markdown import Markdown
     from .pipeline import Loaded
     from .privacy import PrivacyReport
     from .problems import Problem
@@ -116,7 +130,7 @@ def quick_build(root: Path, today: date | None, out: Path | None,
     spliced: dict[str, list[bytes | memoryview]] = {}
     holes = state["holes"]
     if changed:
-        edits = _edits(target, changed, sources, state)
+        edits = _edits(root, target, changed, sources, state)
         if edits is None:
             return None
         replaced = _splice(edits.pages, edits.edits, holes, edits.renamed)
@@ -124,8 +138,11 @@ def quick_build(root: Path, today: date | None, out: Path | None,
             return None
         spliced, holes = replaced
         for path, lines in edits.lines.items():
-            sources[path] = (*sources[path][:5], lines)
+            kind, stamp, file_digest, front, facts, _, shown = sources[path]
+            front, shown = edits.fronts.get(path, (front, shown))
+            sources[path] = (kind, stamp, file_digest, front, facts, lines, shown)
     new_state = {**state, "holes": holes,
+                 "search": {**state["search"], **edits.prefixes} if changed else state["search"],
                  "recorded": _replace_sources(recorded, sources, scanned_ns)}
     if spliced and not _publish(root, target, spliced, new_state):
         return None
@@ -193,12 +210,13 @@ def _scan(root: Path) -> dict[str, Stamp] | None:
     return found
 
 
-def _edits(target: Path, changed: list[tuple[str, str, bytes]],
+def _edits(root: Path, target: Path, changed: list[tuple[str, str, bytes]],
            sources: dict[str, tuple[Any, ...]],
            state: dict[str, Any]) -> _NoteEdits | None:
     """The new bytes of every hole the `changed` notes stand in, by file; None when a
-    change is more than a note's text (or anything about it is in doubt)."""
-    edits = _NoteEdits(target, sources, state, {path for path, _, _ in changed})
+    change is more than a note's text and a contact's shown values (or anything about
+    it is in doubt)."""
+    edits = _NoteEdits(root, target, sources, state, {path for path, _, _ in changed})
     if all(edits.note(path, kind, data) for path, kind, data in changed):
         return edits
     return None
@@ -207,12 +225,11 @@ def _edits(target: Path, changed: list[tuple[str, str, bytes]],
 class _NoteEdits:
     """The holes of the last build's site, and the new bytes for those of changed notes."""
 
-    def __init__(self, target: Path, sources: dict[str, tuple[Any, ...]],
+    def __init__(self, root: Path, target: Path, sources: dict[str, tuple[Any, ...]],
                  state: dict[str, Any], changed: set[str]) -> None:
-        from .markdown import Markdown
         from .urls import Urls
 
-        self.target, self.sources, self.state = target, sources, state
+        self.root, self.target, self.sources, self.state = root, target, sources, state
         urls = Urls()
         self.url_of = {"contacts": urls.contact, "meetings": urls.meeting,
                        "companies": urls.company}
@@ -222,14 +239,26 @@ class _NoteEdits:
                 if key[1] in changed:
                     self.where.setdefault(key, []).append((file, start, end))
         self.with_problems = {p.path for p in state["problems"]}
-        self.markdown = Markdown()
         self.edits: dict[str, list[tuple[int, int, bytes]]] = {}
         self.renamed: dict[HoleKey, HoleKey] = {}
         """Answers whose heading moved to another line: old key → new key."""
         self.lines: dict[str, tuple[int, ...]] = {}
-        """Changed notes → the lines of their answers' headings now."""
+        """Changed notes → the lines of their answers' headings now (every changed note
+        is among them)."""
+        self.fronts: dict[str, tuple[bytes, Shown | None]] = {}
+        """Changed contacts whose shown fields changed → the digest of their front matter
+        and their `shown_facts` now."""
+        self.prefixes: dict[str, int] = {}
+        """Those contacts → the length of the words before their note's in their search
+        entry now."""
         self.pages: dict[str, bytes] = {}
         """The files of the site read so far, each checked to be the one the build wrote."""
+
+    @functools.cached_property
+    def markdown(self) -> Markdown:
+        from .markdown import Markdown
+
+        return Markdown()
 
     @functools.cached_property
     def ids(self) -> dict[str, set[str]]:
@@ -270,18 +299,32 @@ class _NoteEdits:
         return True
 
     def note(self, path: str, kind: str, data: bytes) -> bool:
-        """Add the edits for one changed note; False if it changed more than its text."""
+        """Add the edits for one changed note; False if it changed more than its text
+        and the values of a contact's shown fields (`shown_changes`)."""
         from .body import journal_link, search_text
         from .parse import parse_file
 
-        _, _, _, front, facts, old_lines = self.state["recorded"].sources[path]
+        _, _, _, front, facts, old_lines, shown = self.state["recorded"].sources[path]
         record, problems = parse_file(kind, path, data)
         if (record is None or problems or path in self.with_problems
-                or note_facts(record) != facts or front_digest(data, record.body_line) != front):
+                or note_facts(record) != facts):
             return False
+        changes: dict[str, tuple[str, str]] = {}
+        new_front = front_digest(data, record.body_line)
+        if new_front != front:
+            found = self.shown_changes(record, shown)
+            if found is None:
+                return False
+            changes = found
+            now = shown_facts(record)
+            self.fronts[path] = (new_front, now)
+            if now is not None and shown is not None and now[2] == shown[2]:
+                # The same note: its HTML stands as it is, its words in the search entry
+                self.lines[path] = old_lines
+                return self.shown_edits(record, changes, self.state["search"].get(path), None)
         for link in record.links:
-            found = journal_link(link.target, kind) if not link.image else None
-            if found is not None and found[1] not in self.ids.get(found[0], ()):
+            found_link = journal_link(link.target, kind) if not link.image else None
+            if found_link is not None and found_link[1] not in self.ids.get(found_link[0], ()):
                 return False  # a warning to report: the full build says it
         answers = getattr(record, "answers", ())
         lines = frozenset(a.line - record.body_line for a in answers)
@@ -313,9 +356,98 @@ class _NoteEdits:
             if not self.put(("answer", path, old_line), answer_html):
                 return False
         prefix = self.state["search"].get(path)
-        return prefix is not None and self.put(
-            ("search", path), lambda _base, old: _search_entry(KINDS[kind], old, prefix,
-                                                               search_text(record.body)))
+        if prefix is None:
+            return False
+        if changes:  # with its search entry
+            return self.shown_edits(record, changes, prefix, search_text(record.body))
+        return self.put(("search", path),
+                        lambda _base, old: _search_entry(KINDS[kind], old, prefix,
+                                                         search_text(record.body)))
+
+    def shown_changes(self, record: Record, shown: Shown | None,
+                      ) -> dict[str, tuple[str, str]] | None:
+        """A contact's `SHOWN_FIELDS` whose values the site now shows otherwise: name →
+        (old value, new value); None when its file changed more than those values, or
+        one is shown where it was not (or the other way), or the last build could not
+        tell every place where they stand (a listing kept from a build before it)."""
+        if not self.state["fields"] or shown is None:
+            return None
+        rest, values, _ = shown
+        now = shown_facts(record)
+        if now is None or now[0] != rest:
+            return None
+        hidden = self.state["privacy"].hidden
+        changes = {}
+        for name, old, new in zip(SHOWN_FIELDS, values, now[1], strict=True):
+            if name in hidden or old == new:
+                continue
+            if bool(old) != bool(new):  # a part of the page shown, or no longer
+                return None
+            changes[name] = (old or "", new or "")
+        return changes
+
+    def shown_edits(self, record: Record, changes: dict[str, tuple[str, str]],
+                    prefix: int | None, text: str | None) -> bool:
+        """Put a contact's new shown values where the old ones stand: in the pages, its
+        search entry (followed by the words of its note, `text`; None: those it has)
+        and the calendar's descriptions of its meetings."""
+        from markupsafe import escape
+
+        from .contact_text import contact_summary, contact_words, described
+        from .records import Contact, redact_record
+
+        site = redact_record(record, self.state["privacy"].hidden)
+        assert isinstance(site, Contact)
+        company = self.company_name(site.company)
+        for name, (old, new) in changes.items():
+            was, now = str(escape(old)), str(escape(new))
+            if not self.put(("field", record.path, name),
+                            lambda _base, held, was=was, now=now:
+                            now if held == was.encode("utf-8") else None):
+                return False
+        before = dataclasses.replace(site, **{name: old for name, (old, _) in changes.items()})
+        words = contact_words(site, company)
+
+        def entry(_base: str, old: bytes) -> str | None:
+            from .search import search_entry
+
+            fields = _entry_fields(old)
+            if (fields is None or prefix is None
+                    or fields.get("s") != contact_summary(before, company)
+                    or fields["x"][:prefix] != contact_words(before, company)):
+                return None  # not as the last build made it: in doubt
+            old_text = fields.pop("x")[prefix + 1:]  # (after the space, if any)
+            fields["s"] = contact_summary(site, company)
+            return search_entry("contact", fields, words, old_text if text is None else text)
+
+        self.prefixes[record.path] = len(words)
+        if not self.put(("search", record.path), entry):
+            return False
+        if "role" not in changes:
+            return True
+        was = escape_text(described(before, company))
+        now = escape_text(described(site, company))
+        return self.put(("event", record.path),
+                        lambda _base, held: _described(held, was, now))
+
+    def company_name(self, company: str | None) -> str | None:
+        """A contact's company as the site names it: the name in its company's file,
+        or what the contact wrote (see `Views.company_link`); a file that may have
+        changed is read as it is now, and what is made from it checked against the
+        site (the search entry: `shown_edits`)."""
+        from .parse import parse_file
+
+        if not company or company not in self.ids["companies"]:
+            return company
+        path = f"content/companies/{company}.md"
+        if path not in self.sources:
+            return None
+        try:
+            data = (self.root / path).read_bytes()
+        except OSError:
+            return None
+        found, problems = parse_file("companies", path, data)
+        return found.name if found is not None and not problems else None
 
     def render(self, record: Record, text: str, first_line: int, kind: str, base: str,
                sections: frozenset[int] = frozenset(),
@@ -339,6 +471,30 @@ def _search_entry(kind: str, old: bytes, prefix: int, text: str) -> str | None:
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
     return search_entry(kind, fields, words[:prefix], text)
+
+
+def _entry_fields(entry: bytes) -> dict[str, Any] | None:
+    """A search entry's fields, its words ("x") among them; None if it is not one."""
+    import json
+
+    try:
+        fields = json.loads(entry)
+    except ValueError:
+        return None
+    if not isinstance(fields, dict) or not isinstance(fields.get("x"), str):
+        return None
+    return fields
+
+
+def _described(held: bytes, was: str, now: str) -> str | None:
+    """A calendar event's DESCRIPTION line (`held`, folded) naming a person as `now`
+    where it named them as `was` (both escaped); None unless it names them so once."""
+    from .contentlines import fold
+
+    line = held.decode("utf-8").replace("\r\n ", "")  # unfolded: its text has no line break
+    if not line.startswith("DESCRIPTION:") or line.count(was) != 1:
+        return None
+    return fold(line.replace(was, now))
 
 
 def _splice(pages: dict[str, bytes], edits: dict[str, list[tuple[int, int, bytes]]],

@@ -8,6 +8,7 @@ packages and theme it was made by.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import hashlib
 import hmac
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cache import CACHE_DIR, cache_folder, digest, signing_key
-from .holes import Hole
+from .holes import SHOWN_FIELDS, Hole
 from .urls import MARKER
 
 if TYPE_CHECKING:
@@ -39,8 +40,8 @@ time: a save in the same clock tick as the read would keep the stamp it had."""
 
 STATE_FILE = "quick.state"
 STATE_KEYS = frozenset({"environment", "out", "folder", "folders", "recorded", "holes",
-                        "stamps", "problems", "privacy", "search", "pages", "files"})
-MAGIC = b"INFOINT-QUICK-1\n"
+                        "fields", "stamps", "problems", "privacy", "search", "pages", "files"})
+MAGIC = b"INFOINT-QUICK-2\n"
 
 
 def note_facts(record: Record) -> bytes:
@@ -53,6 +54,27 @@ def note_facts(record: Record) -> bytes:
 
 def answer_lines(record: Record) -> tuple[int, ...]:
     return tuple(a.line for a in getattr(record, "answers", ()))
+
+
+Shown = tuple[bytes, tuple[str | None, ...], bytes]
+"""A contact's `shown_facts`."""
+
+
+def shown_facts(record: Record) -> Shown | None:
+    """For a contact: the digest of everything its file says but its note and its
+    `SHOWN_FIELDS` (and where each thing stands, for the lines its messages name), the
+    values of those fields, and the digest of its note. The same first digest and
+    another value: an edit that only changes what stands where the old value did (see
+    `quick`); the same note as well: no HTML to make."""
+    from .records import Contact
+
+    if not isinstance(record, Contact):
+        return None
+    rest = [(f.name, getattr(record, f.name)) for f in dataclasses.fields(record)
+            if f.name not in SHOWN_FIELDS and f.name not in ("body", "links", "positions")]
+    where = [(k, v) for k, v in record.positions.items() if k not in SHOWN_FIELDS]
+    return (digest(repr((rest, where))), tuple(getattr(record, n) for n in SHOWN_FIELDS),
+            digest(record.body))
 
 
 def front_digest(data: bytes, body_line: int) -> bytes:
@@ -70,9 +92,9 @@ def front_digest(data: bytes, body_line: int) -> bytes:
 class Recorded:
     """What a full build hands over to be kept for the quick rebuild."""
 
-    sources: dict[str, tuple[str, Stamp, bytes, bytes, bytes, tuple[int, ...]]]
+    sources: dict[str, tuple[str, Stamp, bytes, bytes, bytes, tuple[int, ...], Shown | None]]
     """Content file → (kind, stamp when read, digest, front matter digest, facts, lines
-    of its answers)."""
+    of its answers, `shown_facts`)."""
     settings: bytes | None
     """The digest of infoint.yaml's bytes."""
     themes: tuple[tuple[str, str], ...]
@@ -107,7 +129,7 @@ def record_sources(files: Iterable[tuple[Any, bytes]], records: dict[str, Record
         front = front_digest(source.data, record.body_line) if source.data is not None \
             else previous.sources[source.path][3]  # type: ignore[union-attr]
         sources[source.path] = (source.kind, source.stamp, file_digest, front,
-                                note_facts(record), answer_lines(record))
+                                note_facts(record), answer_lines(record), shown_facts(record))
     return Recorded(sources, digest(settings) if settings is not None else None,
                     theme_folders(root), timezone, output, today, started_ns)
 
@@ -151,10 +173,12 @@ def site_stamps(out: Path, site: Iterable[str]) -> dict[str, Stamp] | None:
 
 
 def save_state(root: Path, out: Path, recorded: Recorded, holes: dict[str, list[Hole]],
-               search: dict[str, tuple[str, dict[str, str], str]], problems: list[Problem],
-               privacy: PrivacyReport, pages: int, stamps: dict[str, Stamp]) -> None:
+               fields: bool, search: dict[str, tuple[str, dict[str, str], str]],
+               problems: list[Problem], privacy: PrivacyReport, pages: int,
+               stamps: dict[str, Stamp]) -> None:
     """Keep what the build of `out` read, the `stamps` of every file of the site it
-    wrote (`site_stamps`), and where its notes stand (after the swap)."""
+    wrote (`site_stamps`), and where its notes stand (after the swap); `fields`: and,
+    among the `holes`, every place where contacts' `SHOWN_FIELDS` stand."""
     try:
         folder = os.stat(out)
         marker = site_stamp(out / MARKER)
@@ -168,7 +192,8 @@ def save_state(root: Path, out: Path, recorded: Recorded, holes: dict[str, list[
         "environment": environment_key(), "out": str(out.absolute()),
         "folder": folder_stamp(folder, marker), "folders": top_folders(out),
         "recorded": recorded,
-        "holes": holes, "stamps": stamps, "problems": problems, "privacy": privacy,
+        "holes": holes, "fields": fields, "stamps": stamps, "problems": problems,
+        "privacy": privacy,
         "search": {same.get(path, path): len(prefix) for path, (_, _, prefix) in search.items()},
         "pages": pages, "files": len(stamps) + 1,
     }
@@ -178,13 +203,12 @@ def save_state(root: Path, out: Path, recorded: Recorded, holes: dict[str, list[
 def carried_holes(previous: dict[str, Any] | None, out: Path, file: str,
                   stamps: dict[str, Stamp]) -> list[Hole] | None:
     """The holes of a page the last build made and this one kept (linked as it was), if
-    the last state knew them and it is still that very file (by its stamp now)."""
-    if previous is None or previous["out"] != str(out.absolute()):
+    the last state knew it and it is still that very file (by its stamp now): empty
+    when it had none."""
+    if previous is None or previous["out"] != str(out.absolute()) \
+            or file not in stamps or stamps[file] != previous["stamps"].get(file):
         return None
-    kept = previous["holes"].get(file)
-    if kept is None or stamps.get(file) != previous["stamps"].get(file):
-        return None
-    return kept
+    return previous["holes"].get(file, [])
 
 
 def forget(root: Path) -> None:

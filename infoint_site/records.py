@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date, time
+from typing import TypeVar
 
 from .body import Answer, NoteLink
 from .durations import Duration
@@ -132,3 +133,17 @@ class Company:
 
 
 Record = Contact | Meeting | Company
+
+
+R = TypeVar("R", Contact, Meeting, Company)
+
+
+def redact_record(record: R, hidden: tuple[str, ...]) -> R:
+    """`record` with its `hidden` fields blanked (to their defaults, or None), as the
+    site shows it (`privacy.hide_fields`)."""
+    changes = {}
+    for field in dataclasses.fields(record):
+        if field.name in hidden:
+            changes[field.name] = field.default if field.default is not dataclasses.MISSING \
+                else None
+    return dataclasses.replace(record, **changes) if changes else record

@@ -25,7 +25,7 @@ from .analysis import Analysis
 from .cache import digest
 from .encrypt import Sealer, SiteKey
 from .headers import headers_file
-from .holes import Hole, HoleKey, locate_holes, unmark
+from .holes import FieldMarks, Hole, HoleKey, locate_holes, shown_value, unmark
 from .layout import FOLDERS
 from .listings import DASHBOARD_OVERDUE, FOLLOW_UPS_DONE
 from .markdown import Markdown, render_note
@@ -121,7 +121,9 @@ class SiteRenderer:
                                                else ()))
         self.holes: dict[str, list[Hole]] | None = None
         """When a dict (set by `build`): site file → where each note's HTML stands in it,
-        for every page rendered, for the quick rebuild (see `quick`)."""
+        for every page rendered, for the quick rebuild (see `quick`); and where contacts'
+        `SHOWN_FIELDS` stand, which the default theme's templates (the only ones a build
+        records holes with) show through `shown` on the pages that say so (`_page`)."""
         self.search_entries: dict[str, tuple[str, dict[str, str], str]] = {}
         """With `holes` recorded: record path → its search entry's kind, fields but the
         text, and the text's prefix (see `listings.search_entry`)."""
@@ -201,14 +203,14 @@ class SiteRenderer:
         return link_for
 
     def _record_page(self, url: str, template: str, holes: Sequence[tuple[HoleKey, str]] = (),
-                     **context: Any) -> tuple[str, bytes | None]:
+                     fields: bool = False, **context: Any) -> tuple[str, bytes | None]:
         """A page shown from its own context only (a record's, or the follow-ups page):
         rendered only if that context changed since the last build in this process, or
         since the build of the site being replaced (then the data is None: the old file
         stands)."""
         previous = self.memo.previous_pages
         if previous is None and not self.memo.keep:  # a cold build: nothing to compare
-            return self._page(url, template, holes=holes, **context)
+            return self._page(url, template, holes=holes, fields=fields, **context)
         frozen = (template, freeze(context))
         kept = self.memo.pages.get(url)
         if kept is not None and kept[0] == frozen:
@@ -222,23 +224,31 @@ class SiteRenderer:
             if (old is not None and old[0] == fingerprint and self.memo.reusable is not None
                     and self.memo.reusable(file, old[1], old[2])):
                 return file, None
-        path, data = self._page(url, template, holes=holes, **context)
+        path, data = self._page(url, template, holes=holes, fields=fields, **context)
         if self.memo.keep:
             self.memo.pages[url] = (frozen, data)
         return path, data
 
     def _page(self, url: str, template: str, base: str | None = None,
               holes: Sequence[tuple[HoleKey, str]] = (), marked: bool = False,
-              **context: Any) -> tuple[str, bytes]:
+              fields: bool = False, **context: Any) -> tuple[str, bytes]:
         """Render one page; with holes recorded (see `holes`), where in its bytes each
         of the given notes' HTML stands: found in the page, or, if `marked`, given to
-        the template between markers (`holes.marked`), which are taken out again."""
+        the template between markers (`holes.marked`), which are taken out again. A
+        page that shows contacts' `SHOWN_FIELDS` (`fields`) has them marked the same
+        way."""
         self.memo.rendered += 1
         base = Urls.base_for(url) if base is None else base
         section = next((s for s, _ in reversed(SECTIONS) if s and url.startswith(s)), "")
         page = self.env.get_template(template)
         file = Urls.file_for(url)
-        if marked:
+        if fields and self.holes is not None:
+            marks = FieldMarks()
+            html = page.render(base=base, section=section,
+                               **{**self._globals(), "shown": marks.shown}, **context)
+            data, shown = unmark(html, marks.parts)
+            self.holes[file] = [*locate_holes(data, holes), *shown]
+        elif marked:
             html = page.render(base=base, section=section, **self._globals(), **context)
             data, self.holes[file] = unmark(html, holes)  # type: ignore[index]
         else:
@@ -270,6 +280,7 @@ class SiteRenderer:
             "analysis": self.analysis,
             "journal": self.journal,
             "encrypted": self.encrypted,
+            "shown": shown_value,
         }
 
     # -- pages -------------------------------------------------------------------
@@ -439,15 +450,16 @@ class SiteRenderer:
         companies = sorted({self.views.company_link(c.company).text  # type: ignore[union-attr]
                             for c in self.journal.contacts.values() if c.company},
                            key=str.lower)
-        return self._page("contacts/", "contacts.html", tags=tags, companies=companies,
-                          statuses=CONTACT_STATUS_ORDER)
+        return self._page("contacts/", "contacts.html", fields=True, tags=tags,
+                          companies=companies, statuses=CONTACT_STATUS_ORDER)
 
     def contact_page(self, cid: str) -> tuple[str, bytes | None]:
         analysis, contact = self.analysis, self.journal.contacts[cid]
         url = self.urls.contact(cid)
         notes = self.body_html(contact, "contacts", Urls.base_for(url))
         return self._record_page(
-            url, "contact.html", holes=[(("body", contact.path), notes)], contact=contact,
+            url, "contact.html", holes=[(("body", contact.path), notes)], fields=True,
+            contact=contact,
             status=analysis.contact_status[cid],
             chain=[self.views.contact_link(c) for c in analysis.forest.chains[cid]],
             referred=[self.views.contact_link(c) for c in analysis.forest.referred[cid]],
@@ -500,8 +512,8 @@ class SiteRenderer:
         company = self.journal.companies[coid]
         notes = self.body_html(company, "companies", Urls.base_for(url))
         return self._record_page(url, "company.html", holes=[(("body", company.path), notes)],
-                                 company=company, people=self._people.get(coid, []),
-                                 notes=notes)
+                                 fields=True, company=company,
+                                 people=self._people.get(coid, []), notes=notes)
 
     # -- parts -------------------------------------------------------------------
 
@@ -612,10 +624,14 @@ class SiteRenderer:
 
     def calendar_file(self) -> tuple[str, bytes | None]:
         """calendar.ics (None: the last build's stands)."""
-        from .export_ics import calendar_ics
+        from .export_ics import calendar_ics, description_holes
 
-        kept = "calendar.ics" in self.kept_listings
-        return "calendar.ics", None if kept else calendar_ics(self.analysis)
+        if "calendar.ics" in self.kept_listings:
+            return "calendar.ics", None
+        data = calendar_ics(self.analysis)
+        if self.holes is not None:
+            self.holes["calendar.ics"] = description_holes(self.analysis, data)
+        return "calendar.ics", data
 
     def render(self) -> Rendered:
         """Every file of the site, in memory."""

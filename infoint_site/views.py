@@ -12,7 +12,7 @@ from datetime import date
 from .analysis import Analysis
 from .followups import FollowUp
 from .journal import Journal
-from .records import Company, Contact, Meeting
+from .records import Meeting, redact_record
 from .urls import Urls, quoted
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -44,22 +44,11 @@ def redact(journal: Journal, hidden: tuple[str, ...]) -> Journal:
     """The journal with `hidden` fields blanked in every record, before anything renders."""
     if not hidden:
         return journal
-
-    def blank(record: Contact | Meeting | Company) -> Contact | Meeting | Company:
-        names = {f.name for f in dataclasses.fields(record)}
-        changes = {}
-        for name in hidden:
-            if name in names:
-                default = next(f for f in dataclasses.fields(record) if f.name == name)
-                changes[name] = default.default if default.default is not dataclasses.MISSING \
-                    else None
-        return dataclasses.replace(record, **changes) if changes else record
-
     return dataclasses.replace(
         journal,
-        contacts={k: blank(v) for k, v in journal.contacts.items()},  # type: ignore[misc]
-        meetings={k: blank(v) for k, v in journal.meetings.items()},  # type: ignore[misc]
-        companies={k: blank(v) for k, v in journal.companies.items()},  # type: ignore[misc]
+        contacts={k: redact_record(v, hidden) for k, v in journal.contacts.items()},
+        meetings={k: redact_record(v, hidden) for k, v in journal.meetings.items()},
+        companies={k: redact_record(v, hidden) for k, v in journal.companies.items()},
     )
 
 

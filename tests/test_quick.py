@@ -226,7 +226,8 @@ def test_the_command_says_it_was_quick(example_journal: Path, tmp_path: Path) ->
     append(root / "content/contacts/samuel-achebe.md", "\nMore.\n")
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert re.search(r"quick: only notes' text changed; \d+ files updated", result.output)
+    assert re.search(r"quick: only notes' text, roles or fields changed; \d+ files updated",
+                     result.output)
     assert "privacy:" in result.output
 
 
@@ -270,7 +271,7 @@ def test_a_page_left_half_replaced_is_the_sites_own(example_journal: Path,
     leftover = out / "contacts/samuel-achebe/.index.html.4242.quick-tmp"
     leftover.write_bytes(b"half")
     contact = root / "content/contacts/samuel-achebe.md"
-    contact.write_text(contact.read_text().replace("role: Pricing Analyst", "role: Actuary"))
+    contact.write_text(contact.read_text().replace("tags: [insurance,", "tags: [actuary,"))
     assert build_site(root, EXAMPLE_DAY, out).spliced is None
     assert not leftover.exists()
     same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
@@ -411,6 +412,13 @@ def edit_role(root: Path, rel: str, role: str) -> None:
     path.write_text(re.sub(r"(?m)^role: .*$", f"role: {role}", text, count=1), encoding="utf-8")
 
 
+def add_tag(root: Path, rel: str, tag: str) -> None:
+    """A field edit that takes the full build: tags are listed and filtered by."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\ntags: [", f"\ntags: [{tag}, ", 1), encoding="utf-8")
+
+
 SAMUEL = "content/contacts/samuel-achebe.md"
 
 
@@ -428,9 +436,9 @@ def test_a_full_build_reads_only_the_files_changed_since_the_last(
         monkeypatch: pytest.MonkeyPatch) -> None:
     root, out = settled_site
     opened = opened_notes(monkeypatch, root)
-    edit_role(root, SAMUEL, "Head of Pricing")
+    add_tag(root, SAMUEL, "actuarial")
     result = build_site(root, EXAMPLE_DAY, out)
-    assert result.loaded is not None  # a field: the full build
+    assert result.loaded is not None  # a listed field: the full build
     assert opened == [SAMUEL]
     same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
 
@@ -442,11 +450,11 @@ def test_files_changed_just_before_a_build_are_read_by_the_next(
     root, out = example_journal, tmp_path / "site"
     build_site(root, EXAMPLE_DAY, out)
     time.sleep(0.6)  # the journal's files settled
-    edit_role(root, SAMUEL, "Head of Pricing")  # changed now: not settled when read
+    add_tag(root, SAMUEL, "actuarial")  # changed now: not settled when read
     build_site(root, EXAMPLE_DAY, out)
     time.sleep(0.6)
     opened = opened_notes(monkeypatch, root)
-    edit_role(root, "content/contacts/grace-adeyemi.md", "Director")
+    add_tag(root, "content/contacts/grace-adeyemi.md", "director")
     build_site(root, EXAMPLE_DAY, out)
     assert sorted(opened) == ["content/contacts/grace-adeyemi.md", SAMUEL]
     same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
@@ -459,7 +467,7 @@ def test_a_file_whose_record_the_cache_lacks_is_read(
     opened = opened_notes(monkeypatch, root)
     grace = "content/contacts/grace-adeyemi.md"
     monkeypatch.setattr(BuildCache, "has_parsed", lambda self, key: key[1] != grace)
-    edit_role(root, SAMUEL, "Head of Pricing")
+    add_tag(root, SAMUEL, "actuarial")
     build_site(root, EXAMPLE_DAY, out)
     assert sorted(opened) == [grace, SAMUEL]
     same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
@@ -473,7 +481,7 @@ def test_a_note_spliced_by_the_quick_rebuild_is_read_by_the_next_full_build(
     append(root / "content/contacts/grace-adeyemi.md", "\nNow leads the pricing guild.\n")
     assert build_site(root, EXAMPLE_DAY, out).spliced
     opened = opened_notes(monkeypatch, root)
-    edit_role(root, SAMUEL, "Head of Pricing")
+    add_tag(root, SAMUEL, "actuarial")
     build_site(root, EXAMPLE_DAY, out)
     assert sorted(opened) == ["content/contacts/grace-adeyemi.md", SAMUEL]
     same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
@@ -490,8 +498,150 @@ def test_search_texts_of_unchanged_notes_come_from_the_cache(
         return search_text(body)
 
     monkeypatch.setattr(listings, "search_text", counted)
-    edit_role(root, SAMUEL, "Head of Pricing")
+    add_tag(root, SAMUEL, "actuarial")
     append(root / "content/contacts/grace-adeyemi.md", "\nNow leads the pricing guild.\n")
     build_site(root, EXAMPLE_DAY, out, workers=1)
     assert len(made) == 1 and made[0].endswith("Now leads the pricing guild.\n")
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+GRACE = "content/contacts/grace-adeyemi.md"
+"""Works at a company with its own file, and has meetings in the calendar."""
+
+
+@pytest.mark.parametrize("edit", ["role", "field", "both, and the note", "escaped"])
+def test_a_contacts_shown_field_is_spliced_where_it_stands(example_journal: Path,
+                                                           tmp_path: Path, edit: str) -> None:
+    """Role and field: the contact's page, its company's, the contacts list, its search
+    entry and the calendar's descriptions of its meetings."""
+    root, out = example_journal, tmp_path / "site"
+    build_site(root, EXAMPLE_DAY, out)
+    before = site_files(out)
+    if edit in ("role", "both, and the note"):
+        edit_role(root, GRACE, "Director of Analytics")
+    if edit == "escaped":  # HTML, and the calendar's TEXT escapes and folding
+        edit_role(root, GRACE, "'R&D <lead>, \"data\"; ops \\\\ ünïcode — a long title indeed'")
+    if edit in ("field", "both, and the note"):
+        path = root / GRACE
+        path.write_text(path.read_text().replace("field: education technology",
+                                                 "field: learning & technology"))
+    if edit == "both, and the note":
+        append(root / GRACE, "\nNow leads the pricing guild.\n")
+    result = build_site(root, EXAMPLE_DAY, out)
+    assert result.spliced is not None and result.loaded is None
+    changed = {f for f, data in site_files(out).items() if before.get(f) != data}
+    expected = {"contacts/grace-adeyemi/index.html", "search/index.html"}
+    if edit != "field":
+        expected |= {"companies/kestrel-learning/index.html", "contacts/index.html",
+                     "calendar.ics"}
+    assert expected <= changed
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+@pytest.mark.parametrize("change", ["emptied", "first given", "name too", "line added"])
+def test_a_shown_field_edit_that_changes_more_takes_the_full_way(
+        example_journal: Path, tmp_path: Path, change: str) -> None:
+    root, out = example_journal, tmp_path / "site"
+    build_site(root, EXAMPLE_DAY, out)
+    path = root / GRACE
+    text = path.read_text()
+    if change == "emptied":  # no longer shown: " at " goes from the page
+        text = text.replace("role: Head of Analytics", "role:")
+    elif change == "first given":
+        path = root / "content/contacts/new-person.md"
+        path.write_text("---\nname: New Person\n---\n")
+        build_site(root, EXAMPLE_DAY, out)
+        text = "---\nname: New Person\nrole: Analyst\n---\n"
+    elif change == "name too":
+        text = text.replace("role: Head of Analytics", "role: Director").replace(
+            "name: Grace Adeyemi", "name: Grace Adeyemi-Stone")
+    elif change == "line added":
+        text = text.replace("role: Head of Analytics", "role: Director\n# since May")
+    path.write_text(text)
+    result = build_site(root, EXAMPLE_DAY, out)
+    assert result.spliced is None and result.loaded is not None
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+def test_a_hidden_field_edit_changes_nothing_shown(example_journal: Path,
+                                                   tmp_path: Path) -> None:
+    root, out = example_journal, tmp_path / "site"
+    settings = root / "infoint.yaml"
+    settings.write_text(settings.read_text().replace("hide_fields: []",
+                                                     "hide_fields: [role]"))
+    assert "hide_fields: [role]" in settings.read_text()
+    build_site(root, EXAMPLE_DAY, out)
+    before = site_files(out)
+    edit_role(root, GRACE, "Director of Analytics")
+    result = build_site(root, EXAMPLE_DAY, out)
+    assert result.spliced is not None
+    assert site_files(out) == before
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+def test_shown_fields_of_pages_a_full_build_kept_are_still_known(
+        example_journal: Path, tmp_path: Path) -> None:
+    """A full build that keeps listings and pages from the last one carries where the
+    fields stand in them: the next role edit is still quick, and right."""
+    root, out = example_journal, tmp_path / "site"
+    build_site(root, EXAMPLE_DAY, out)
+    # A note linking to a page that does not exist: a warning, so the full way, which
+    # keeps every listing that shows no note, and every page but this one.
+    append(root / SAMUEL, "\nSee [nobody](nobody-at-all.md).\n")
+    result = build_site(root, EXAMPLE_DAY, out)
+    assert result.spliced is None
+    edit_role(root, GRACE, "Director of Analytics")
+    assert build_site(root, EXAMPLE_DAY, out).spliced is not None
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+def test_many_field_and_note_edits_in_a_row_match_fresh_builds(tmp_path: Path) -> None:
+    root = generate(tmp_path / "journal", 80, seed=11)
+    out = tmp_path / "site"
+    build_site(root, TODAY, out)
+    rng = random.Random(11)
+    contacts = sorted(root.glob("content/contacts/*.md"))
+    notes = sorted(root.glob("content/*/*.md"))
+    quick = 0
+    for step in range(10):
+        for contact in rng.sample(contacts, rng.choice([1, 1, 2])):
+            text = contact.read_text(encoding="utf-8")
+            field = rng.choice(["role", "field"])
+            value = rng.choice(["Analyst", "R&D <lead>; a, b", "Ünïcode — “quoted”", "x" * 90])
+            contact.write_text(re.sub(rf"(?m)^{field}: .*$", f"{field}: '{value} {step}'",
+                                      text, count=1), encoding="utf-8")
+        if rng.random() < 0.5:
+            append(rng.choice(notes), f"\nA line {step}.\n")
+        result = build_site(root, TODAY, out, workers=rng.choice([1, 2]))
+        quick += result.spliced is not None
+        same_as_fresh(root, out, TODAY, tmp_path)
+    assert quick >= 7  # two contacts of one meeting, or a company's, may take the full way
+
+
+def test_a_role_edit_makes_no_html_of_the_unchanged_note(
+        example_journal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from infoint_site import quick
+
+    root, out = example_journal, tmp_path / "site"
+    build_site(root, EXAMPLE_DAY, out)
+
+    def no_html(*_: Any, **__: Any) -> Any:
+        raise AssertionError("the note did not change: its HTML stands")
+
+    monkeypatch.setattr(quick._NoteEdits, "render", no_html)
+    edit_role(root, GRACE, "Director of Analytics")
+    assert build_site(root, EXAMPLE_DAY, out).spliced is not None
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+def test_edits_after_a_spliced_role_edit_are_quick_too(example_journal: Path,
+                                                       tmp_path: Path) -> None:
+    """The state the quick rebuild keeps knows the new role and front matter."""
+    root, out = example_journal, tmp_path / "site"
+    build_site(root, EXAMPLE_DAY, out)
+    for edit in range(3):
+        edit_role(root, GRACE, f"Director {edit}")
+        assert build_site(root, EXAMPLE_DAY, out).spliced is not None
+    append(root / GRACE, "\nNow leads the pricing guild.\n")
+    assert build_site(root, EXAMPLE_DAY, out).spliced is not None
     same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
