@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from . import parallel
 from .affected import PageInputs, page_inputs
@@ -58,7 +59,7 @@ def output_folder(root: Path, configured: str, out: Path | None) -> Path:
 def build_site(root: Path | str, today: date | None = None, out: Path | None = None,
                strict: bool = False, password: str | None = None,
                use_cache: bool = True, workers: int | None = None,
-               quick: bool = True) -> BuildResult:
+               quick: bool = True, state: dict[str, Any] | None = None) -> BuildResult:
     """Build the journal at `root` into its output folder; raise `JournalInvalid` on errors.
 
     With ``privacy.encrypt`` on, `password` (from INFOINT_PASSWORD) encrypts every page;
@@ -66,16 +67,19 @@ def build_site(root: Path | str, today: date | None = None, out: Path | None = N
     files unchanged since an earlier build are neither parsed nor rendered again (see
     `cache`); the output is the same byte for byte either way, and whatever the number
     of `workers` (default: one per core). With the cache and `quick`, a rebuild after
-    saves that changed only notes' text splices them into the pages (see `quick`).
+    saves that changed only notes' text, roles or fields splices them into the pages
+    (see `quick`). `state`: what the last build kept, if the caller has loaded it.
     """
     root = Path(root)
-    if use_cache and quick:
-        result = quick_build(root, today, out, strict)
+    if state is None and use_cache:
+        state = current_state(root)  # what the last build kept
+    if state is not None and quick:
+        result = quick_build(root, today, out, strict, state)
         if result is not None:
             return result
     cache = BuildCache.load(root) if use_cache else None
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    result = _build(root, today, out, strict, password, cache, workers)
+    result = _build(root, today, out, strict, password, cache, workers, state)
     if cache is not None:  # only a build that went through touches the cache
         with uncollected():
             cache.save()
@@ -83,10 +87,10 @@ def build_site(root: Path | str, today: date | None = None, out: Path | None = N
 
 
 def _build(root: Path, today: date | None, out: Path | None, strict: bool,
-           password: str | None, cache: BuildCache | None, workers: int) -> BuildResult:
+           password: str | None, cache: BuildCache | None, workers: int,
+           state: dict[str, Any] | None) -> BuildResult:
     started, started_ns = time.perf_counter(), time.time_ns()
-    last_state = current_state(root) if cache is not None and cache.status == "loaded" \
-        else None
+    last_state = state if cache is not None and cache.status == "loaded" else None
     sources = _read(root, cache, last_state)
     configured, wrong = parse_settings(sources.settings)  # (its problems: reported below)
     target = output_folder(root, configured.output, out)

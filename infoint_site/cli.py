@@ -236,9 +236,12 @@ def build(ctx: click.Context, today: Any, out: Path | None, strict: bool,
 
     from .errors import JournalInvalid
     from .quick import quick_build
+    from .quick_state import current_state
 
     # First the quick rebuild, which needs none of the full build's modules.
-    result = quick_build(_root(ctx), _day(today), out, strict) if not no_cache else None
+    state = current_state(_root(ctx)) if not no_cache else None
+    result = quick_build(_root(ctx), _day(today), out, strict, state) \
+        if state is not None else None
     if result is None:
         import atexit
         import gc
@@ -254,7 +257,7 @@ def build(ctx: click.Context, today: Any, out: Path | None, strict: bool,
         try:
             result = build_site(_root(ctx), _day(today), out, strict, quick=False,
                                 password=os.environ.get(PASSWORD_VARIABLE),
-                                use_cache=not no_cache)
+                                use_cache=not no_cache, state=state)
         except JournalInvalid as exc:
             for problem in exc.problems:
                 click.echo(_problem_err(problem), err=True)

@@ -50,7 +50,6 @@ from .quick_state import (
     Shown,
     Stamp,
     answer_lines,
-    current_state,
     folder_stamp,
     forget,
     front_digest,
@@ -92,14 +91,13 @@ class BuildResult:
     """After a quick rebuild: how many files the new notes were spliced into."""
 
 
-def quick_build(root: Path, today: date | None, out: Path | None,
-                strict: bool) -> BuildResult | None:
-    """Rebuild by splicing the notes changed since the last build into its pages; None
-    when that cannot be shown to give the very bytes a full build would."""
+def quick_build(root: Path, today: date | None, out: Path | None, strict: bool,
+                state: dict[str, Any]) -> BuildResult | None:
+    """Rebuild by splicing the notes changed since the last build into its pages, as
+    the last build's `state` (`current_state`) tells; None when that cannot be shown to
+    give the very bytes a full build would (then nothing was changed, and the state
+    still tells the last build)."""
     started = time.perf_counter()
-    state = current_state(root)
-    if state is None:
-        return None
     recorded: Recorded = state["recorded"]
     target = (out if out is not None else root / recorded.output).absolute()
     if (str(target) != state["out"] or (strict and state["problems"])
@@ -312,11 +310,11 @@ class _NoteEdits:
         changes: dict[str, tuple[str, str]] = {}
         new_front = front_digest(data, record.body_line)
         if new_front != front:
-            found = self.shown_changes(record, shown)
+            now = shown_facts(record)
+            found = self.shown_changes(shown, now)
             if found is None:
                 return False
             changes = found
-            now = shown_facts(record)
             self.fronts[path] = (new_front, now)
             if now is not None and shown is not None and now[2] == shown[2]:
                 # The same note: its HTML stands as it is, its words in the search entry
@@ -364,21 +362,18 @@ class _NoteEdits:
                         lambda _base, old: _search_entry(KINDS[kind], old, prefix,
                                                          search_text(record.body)))
 
-    def shown_changes(self, record: Record, shown: Shown | None,
+    def shown_changes(self, shown: Shown | None, now: Shown | None,
                       ) -> dict[str, tuple[str, str]] | None:
-        """A contact's `SHOWN_FIELDS` whose values the site now shows otherwise: name →
-        (old value, new value); None when its file changed more than those values, or
-        one is shown where it was not (or the other way), or the last build could not
-        tell every place where they stand (a listing kept from a build before it)."""
-        if not self.state["fields"] or shown is None:
-            return None
-        rest, values, _ = shown
-        now = shown_facts(record)
-        if now is None or now[0] != rest:
+        """A contact's `SHOWN_FIELDS` whose values the site now shows otherwise (its
+        `shown_facts` at the last build and now): name → (old value, new value); None
+        when its file changed more than those values, or one is shown where it was not
+        (or the other way), or the last build could not tell every place where they
+        stand (a listing kept from a build before it)."""
+        if not self.state["fields"] or shown is None or now is None or shown[0] != now[0]:
             return None
         hidden = self.state["privacy"].hidden
         changes = {}
-        for name, old, new in zip(SHOWN_FIELDS, values, now[1], strict=True):
+        for name, old, new in zip(SHOWN_FIELDS, shown[1], now[1], strict=True):
             if name in hidden or old == new:
                 continue
             if bool(old) != bool(new):  # a part of the page shown, or no longer

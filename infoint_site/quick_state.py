@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import gc
 import hashlib
 import hmac
@@ -59,22 +60,30 @@ def answer_lines(record: Record) -> tuple[int, ...]:
 Shown = tuple[bytes, tuple[str | None, ...], bytes]
 """A contact's `shown_facts`."""
 
+_NOT_SHOWN = ("body", "links", *SHOWN_FIELDS)
+
 
 def shown_facts(record: Record) -> Shown | None:
     """For a contact: the digest of everything its file says but its note and its
-    `SHOWN_FIELDS` (and where each thing stands, for the lines its messages name), the
-    values of those fields, and the digest of its note. The same first digest and
+    `SHOWN_FIELDS` (where each thing stands too, for the lines its messages name),
+    the values of those fields, and the digest of its note. The same first digest and
     another value: an edit that only changes what stands where the old value did (see
     `quick`); the same note as well: no HTML to make."""
     from .records import Contact
 
     if not isinstance(record, Contact):
         return None
-    rest = [(f.name, getattr(record, f.name)) for f in dataclasses.fields(record)
-            if f.name not in SHOWN_FIELDS and f.name not in ("body", "links", "positions")]
-    where = [(k, v) for k, v in record.positions.items() if k not in SHOWN_FIELDS]
-    return (digest(repr((rest, where))), tuple(getattr(record, n) for n in SHOWN_FIELDS),
+    rest = [(name, getattr(record, name)) for name in _contact_fields()
+            if name not in _NOT_SHOWN]
+    return (digest(repr(rest)), tuple(getattr(record, n) for n in SHOWN_FIELDS),
             digest(record.body))
+
+
+@functools.cache
+def _contact_fields() -> tuple[str, ...]:
+    from .records import Contact
+
+    return tuple(f.name for f in dataclasses.fields(Contact))
 
 
 def front_digest(data: bytes, body_line: int) -> bytes:
@@ -126,10 +135,12 @@ def record_sources(files: Iterable[tuple[Any, bytes]], records: dict[str, Record
         record = records.get(source.path)
         if record is None or source.path.count("/") != 2 or not source.stamp:
             return None
-        front = front_digest(source.data, record.body_line) if source.data is not None \
-            else previous.sources[source.path][3]  # type: ignore[union-attr]
+        if source.data is not None:
+            front, shown = front_digest(source.data, record.body_line), shown_facts(record)
+        else:  # not read: unchanged since the `previous` build
+            _, _, _, front, _, _, shown = previous.sources[source.path]  # type: ignore[union-attr]
         sources[source.path] = (source.kind, source.stamp, file_digest, front,
-                                note_facts(record), answer_lines(record), shown_facts(record))
+                                note_facts(record), answer_lines(record), shown)
     return Recorded(sources, digest(settings) if settings is not None else None,
                     theme_folders(root), timezone, output, today, started_ns)
 
@@ -184,10 +195,13 @@ def save_state(root: Path, out: Path, recorded: Recorded, holes: dict[str, list[
         marker = site_stamp(out / MARKER)
     except OSError:
         return forget(root)
-    # One string per note path, however often it appears: a smaller file, read faster.
-    same = {path: path for path in recorded.sources}
-    holes = {file: [((key[0], same.get(key[1], key[1]), *key[2:]), start, end)
-                    for key, start, end in found] for file, found in holes.items()}
+    # One string per note path and one tuple per key, however often they appear (a
+    # contact's role stands in four places): a smaller file, read faster.
+    same: dict[Any, Any] = {path: path for path in recorded.sources}
+    keys: dict[Any, Any] = {}
+    holes = {file: [(keys.setdefault(key, (key[0], same.get(key[1], key[1]), *key[2:])),
+                     start, end) for key, start, end in found]
+             for file, found in holes.items()}
     state = {
         "environment": environment_key(), "out": str(out.absolute()),
         "folder": folder_stamp(folder, marker), "folders": top_folders(out),

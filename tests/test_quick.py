@@ -288,6 +288,16 @@ def test_marked_parts_are_found_in_one_pass_and_taken_out() -> None:
                      (("answer", "o.md", 7), -1, -1), (("answer", "p.md", 9), -1, -1)]
     twice = marked(0, "<p>a</p>")
     assert unmark(twice + twice, parts[:1])[1] == [(("answer", "m.md", 3), -1, -1)]
+    # Every part once and in order (the contacts list's roles), or in another order.
+    fields = [(("field", f"c{n}.md", "role"), f"R&amp;D {n}") for n in range(12)]
+    in_order = "".join(f"<td>{marked(n, html)}</td>" for n, (_, html) in enumerate(fields))
+    backwards = "".join(f"<td>{marked(n, fields[n][1])}</td>" for n in reversed(range(12)))
+    for html in (in_order, backwards):
+        data, holes = unmark(html, fields)
+        assert [data[start:end].decode() for _, start, end in holes] == \
+            [html for _, html in fields]
+    changed = in_order.replace("R&amp;D 3", "R&amp;D 3!")  # (a filter at work on it)
+    assert unmark(changed, fields)[1][3] == (fields[3][0], -1, -1)
 
 
 # -- what a review found (each failed before its fix) ---------------------------------------
