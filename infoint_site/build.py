@@ -73,7 +73,7 @@ def build_site(root: Path | str, today: date | None = None, out: Path | None = N
     root = Path(root)
     if state is None and use_cache:
         state = current_state(root)  # what the last build kept
-    if state is not None and quick:
+    if use_cache and quick and state is not None:
         result = quick_build(root, today, out, strict, state)
         if result is not None:
             return result

@@ -21,6 +21,7 @@ from .analysis import Analysis
 from .contact_text import described
 from .contentlines import content_lines, escape_text
 from .followups import FollowUp
+from .holes import Hole
 from .journal import Journal
 from .records import Meeting
 from .urls import quoted
@@ -116,7 +117,7 @@ def _calendar_meetings(analysis: Analysis) -> Iterator[Meeting]:
             yield meeting
 
 
-def description_holes(analysis: Analysis, data: bytes) -> list[tuple[tuple[str, str], int, int]]:
+def description_holes(analysis: Analysis, data: bytes) -> list[Hole]:
     """Where each meeting event's DESCRIPTION line stands in `data` (made by
     `calendar_ics` from `analysis`), folded, without its line end: once for each known
     contact of the meeting, as ("event", the contact's path), for a quick rebuild to
@@ -124,7 +125,7 @@ def description_holes(analysis: Analysis, data: bytes) -> list[tuple[tuple[str, 
     come first and in order, and each has one DESCRIPTION, whose escaped text holds no
     line break: the n-th such line is the n-th meeting's."""
     contacts = analysis.journal.contacts
-    holes: list[tuple[tuple[str, str], int, int]] = []
+    holes: list[Hole] = []
     at = data.find(b"\r\nBEGIN:VEVENT\r\n")
     for meeting in _calendar_meetings(analysis):
         start = data.find(b"\r\nDESCRIPTION:", at) + 2

@@ -1,5 +1,6 @@
-"""Holes: where a note's HTML stands in a rendered page, as byte ranges, so that the
-quick rebuild (`quick`) can put new HTML in its place.
+"""Holes: where a note's HTML, or a value of a contact's `SHOWN_FIELDS`, stands in a
+rendered page, as byte ranges, so that the quick rebuild (`quick`) can put new HTML in
+its place.
 
 A record page's holes are found by searching for each note's HTML in the page (it must
 stand there once); pages with thousands of notes (the question pages) are given them
@@ -111,6 +112,5 @@ class FieldMarks:
         if not value:
             return ""
         html = escape(value)
-        index = len(self.parts)
         self.parts.append((("field", record.path, name), html))
-        return Markup(f"{_OPEN}{index}\x01{html}{_OPEN}{index}\x02")  # (`marked`)
+        return Markup(marked(len(self.parts) - 1, html))

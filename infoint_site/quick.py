@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cache import digest
-from .contentlines import escape_text
+from .contentlines import escape_text as ics_text
 from .holes import SHOWN_FIELDS, Hole, HoleKey
 from .layout import FOLDERS
 from .quick_state import (
@@ -88,15 +88,15 @@ class BuildResult:
     loaded: Loaded | None
     privacy: PrivacyReport
     spliced: int | None = None
-    """After a quick rebuild: how many files the new notes were spliced into."""
+    """After a quick rebuild: how many files the new notes and values were spliced into."""
 
 
 def quick_build(root: Path, today: date | None, out: Path | None, strict: bool,
                 state: dict[str, Any]) -> BuildResult | None:
-    """Rebuild by splicing the notes changed since the last build into its pages, as
-    the last build's `state` (`current_state`) tells; None when that cannot be shown to
-    give the very bytes a full build would (then nothing was changed, and the state
-    still tells the last build)."""
+    """Rebuild by splicing the notes (and contacts' shown values) changed since the
+    last build into its pages, as the last build's `state` (`current_state`) tells;
+    None when that cannot be shown to give the very bytes a full build would (then
+    nothing was changed, and the state still tells the last build)."""
     started = time.perf_counter()
     recorded: Recorded = state["recorded"]
     target = (out if out is not None else root / recorded.output).absolute()
@@ -221,7 +221,8 @@ def _edits(root: Path, target: Path, changed: list[tuple[str, str, bytes]],
 
 
 class _NoteEdits:
-    """The holes of the last build's site, and the new bytes for those of changed notes."""
+    """The holes of the last build's site, and the new bytes for those of changed notes
+    and contacts' changed shown values."""
 
     def __init__(self, root: Path, target: Path, sources: dict[str, tuple[Any, ...]],
                  state: dict[str, Any], changed: set[str]) -> None:
@@ -244,8 +245,8 @@ class _NoteEdits:
         """Changed notes → the lines of their answers' headings now (every changed note
         is among them)."""
         self.fronts: dict[str, tuple[bytes, Shown | None]] = {}
-        """Changed contacts whose shown fields changed → the digest of their front matter
-        and their `shown_facts` now."""
+        """Changed files → the digest of their front matter and their `shown_facts` now
+        (which hold a contact's note's digest: kept up to date after a note's edit too)."""
         self.prefixes: dict[str, int] = {}
         """Those contacts → the length of the words before their note's in their search
         entry now."""
@@ -309,13 +310,13 @@ class _NoteEdits:
             return False
         changes: dict[str, tuple[str, str]] = {}
         new_front = front_digest(data, record.body_line)
+        now = shown_facts(record)
+        self.fronts[path] = (new_front, now)  # (a contact's note's digest is in `now`)
         if new_front != front:
-            now = shown_facts(record)
             found = self.shown_changes(shown, now)
             if found is None:
                 return False
             changes = found
-            self.fronts[path] = (new_front, now)
             if now is not None and shown is not None and now[2] == shown[2]:
                 # The same note: its HTML stands as it is, its words in the search entry
                 self.lines[path] = old_lines
@@ -374,7 +375,7 @@ class _NoteEdits:
         hidden = self.state["privacy"].hidden
         changes = {}
         for name, old, new in zip(SHOWN_FIELDS, shown[1], now[1], strict=True):
-            if name in hidden or old == new:
+            if name in hidden or (old or "") == (new or ""):  # ("role:" is "role: ''")
                 continue
             if bool(old) != bool(new):  # a part of the page shown, or no longer
                 return None
@@ -420,8 +421,8 @@ class _NoteEdits:
             return False
         if "role" not in changes:
             return True
-        was = escape_text(described(before, company))
-        now = escape_text(described(site, company))
+        was = ics_text(described(before, company))
+        now = ics_text(described(site, company))
         return self.put(("event", record.path),
                         lambda _base, held: _described(held, was, now))
 
@@ -441,8 +442,8 @@ class _NoteEdits:
             data = (self.root / path).read_bytes()
         except OSError:
             return None
-        found, problems = parse_file("companies", path, data)
-        return found.name if found is not None and not problems else None
+        found, _ = parse_file("companies", path, data)  # (its warnings: the site's as well)
+        return found.name if found is not None else None
 
     def render(self, record: Record, text: str, first_line: int, kind: str, base: str,
                sections: frozenset[int] = frozenset(),
@@ -456,16 +457,12 @@ class _NoteEdits:
 def _search_entry(kind: str, old: bytes, prefix: int, text: str) -> str | None:
     """A record's search entry with a new `text`, from the entry it replaces (its other
     fields, and the first `prefix` characters of its words)."""
-    import json
-
     from .search import search_entry
 
-    try:
-        fields = json.loads(old)
-        words = fields.pop("x")
-    except (ValueError, KeyError, TypeError, AttributeError):
+    fields = _entry_fields(old)
+    if fields is None:
         return None
-    return search_entry(kind, fields, words[:prefix], text)
+    return search_entry(kind, fields, fields.pop("x")[:prefix], text)
 
 
 def _entry_fields(entry: bytes) -> dict[str, Any] | None:
@@ -487,9 +484,10 @@ def _described(held: bytes, was: str, now: str) -> str | None:
     from .contentlines import fold
 
     line = held.decode("utf-8").replace("\r\n ", "")  # unfolded: its text has no line break
-    if not line.startswith("DESCRIPTION:") or line.count(was) != 1:
+    at = line.find(was)
+    if not line.startswith("DESCRIPTION:") or at < 0 or line.find(was, at + 1) >= 0:
         return None
-    return fold(line.replace(was, now))
+    return fold(line[:at] + now + line[at + len(was):])
 
 
 def _splice(pages: dict[str, bytes], edits: dict[str, list[tuple[int, int, bytes]]],
@@ -572,8 +570,6 @@ def _publish(root: Path, target: Path, spliced: dict[str, list[bytes | memoryvie
 
 
 def _replace_sources(recorded: Recorded, sources: dict[str, Any], now_ns: int) -> Recorded:
-    import dataclasses
-
     return dataclasses.replace(recorded, sources=sources, started_ns=now_ns)
 
 

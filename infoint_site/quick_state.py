@@ -1,8 +1,8 @@
 """What a full build keeps for the quick rebuild (`quick`), in a signed file of the
 cache folder, ``quick.state``: each content file as it was read (inode, size, times,
-digest, the digest of its front matter, what its text decides besides its HTML), the
-holes of every page (`holes`), the stamp of every file of the site, and the program,
-packages and theme it was made by.
+digest, the digest of its front matter, what its text decides besides its HTML, and a
+contact's `shown_facts`), the holes of every page (`holes`), the stamp of every file of
+the site, and the program, packages and theme it was made by.
 """
 
 from __future__ import annotations

@@ -242,6 +242,7 @@ class SiteRenderer:
         section = next((s for s, _ in reversed(SECTIONS) if s and url.startswith(s)), "")
         page = self.env.get_template(template)
         file = Urls.file_for(url)
+        assert not (fields and marked), "one page, one way of marking"
         if fields and self.holes is not None:
             marks = FieldMarks()
             html = page.render(base=base, section=section,

@@ -14,4 +14,3 @@ def search_entry(kind: str, fields: dict[str, str], prefix: str, text: str) -> s
     words = " ".join(x for x in (prefix, text) if x) if kind == "contact" else f"{prefix} {text}"
     data = _ENCODE({**fields, "x": words})
     return data.replace("<", "\\u003c")
-

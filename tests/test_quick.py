@@ -655,3 +655,43 @@ def test_edits_after_a_spliced_role_edit_are_quick_too(example_journal: Path,
     append(root / GRACE, "\nNow leads the pricing guild.\n")
     assert build_site(root, EXAMPLE_DAY, out).spliced is not None
     same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+def test_a_note_put_back_with_a_role_edit_is_not_taken_for_unchanged(
+        example_journal: Path, tmp_path: Path) -> None:
+    """A note edited (quick), then put back in the same save as a role edit: the state
+    knew the edited note, so the note is made again (a review found the state kept the
+    first note's digest, and the old HTML stayed)."""
+    root, out = example_journal, tmp_path / "site"
+    build_site(root, EXAMPLE_DAY, out)
+    original = (root / GRACE).read_text(encoding="utf-8")
+    append(root / GRACE, "\nNow leads the pricing guild.\n")
+    assert build_site(root, EXAMPLE_DAY, out).spliced is not None
+    (root / GRACE).write_text(original.replace("role: Head of Analytics", "role: Director"),
+                              encoding="utf-8")
+    assert build_site(root, EXAMPLE_DAY, out).spliced is not None
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+def test_every_place_a_role_or_field_stands_is_a_hole(example_journal: Path,
+                                                     tmp_path: Path) -> None:
+    """Where the site shows a contact's role or field, the state knows it: a template
+    that showed one without `shown` would leave an old value behind after a splice."""
+    root, out = example_journal, tmp_path / "site"
+    path = root / GRACE
+    path.write_text(path.read_text().replace("role: Head of Analytics", "role: Zyxquor")
+                    .replace("field: education technology", "field: Qwvbnat"))
+    build_site(root, EXAMPLE_DAY, out)
+    state = load_state(root)
+    assert state is not None and state["fields"]
+    found = 0
+    for file, data in site_files(out).items():
+        covered = [(start, end) for key, start, end in state["holes"].get(file, [])
+                   if key[1] == GRACE and key[0] in ("field", "search", "event")]
+        for word in (b"Zyxquor", b"Qwvbnat"):
+            at = data.find(word)
+            while at >= 0:
+                found += 1
+                assert any(start <= at < end for start, end in covered), (file, word)
+                at = data.find(word, at + 1)
+    assert found >= 7  # her page (2), company, contacts list (2), search (3), calendar
