@@ -695,3 +695,31 @@ def test_every_place_a_role_or_field_stands_is_a_hole(example_journal: Path,
                 assert any(start <= at < end for start, end in covered), (file, word)
                 at = data.find(word, at + 1)
     assert found >= 7  # her page (2), company, contacts list (2), search (3), calendar
+
+
+def test_roles_spliced_between_parallel_full_builds_match_fresh_builds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Full builds in forked workers (the contacts list and the calendar made in the
+    listings worker, the pages kept from the last build linked) know where every role
+    stands; the quick rebuilds between them splice it."""
+    from infoint_site import build, parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 40)
+    monkeypatch.setattr(build, "APART_MIN_FILES", 40)
+    root = generate(tmp_path / "journal", 160, seed=8)
+    out = tmp_path / "site"
+    build_site(root, TODAY, out, workers=2)
+    contacts = sorted(root.glob("content/contacts/*.md"))
+    quick = full = 0
+    for step in range(6):
+        contact = contacts[step * 7 % len(contacts)]
+        edit_role(root, contact.relative_to(root).as_posix(), f"Lead {step} & co")
+        result = build_site(root, TODAY, out, workers=2)
+        quick += result.spliced is not None
+        same_as_fresh(root, out, TODAY, tmp_path)
+        add_tag(root, contacts[(step * 11 + 3) % len(contacts)].relative_to(root).as_posix(),
+                f"step-{step}")  # the full build, keeping most pages and some listings
+        result = build_site(root, TODAY, out, workers=2)
+        full += result.loaded is not None
+        same_as_fresh(root, out, TODAY, tmp_path)
+    assert quick == 6 and full == 6
