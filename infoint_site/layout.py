@@ -7,6 +7,8 @@ SETTINGS_FILE = "infoint.yaml"
 
 FOLDERS = {"contact": "contacts", "meeting": "meetings", "company": "companies"}
 """Each kind of record → the content folder holding its files."""
+KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
+"""Each content folder → the kind of record its files hold."""
 
 
 def skipped(name: str) -> bool:

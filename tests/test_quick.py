@@ -630,7 +630,7 @@ def test_many_field_and_note_edits_in_a_row_match_fresh_builds(tmp_path: Path) -
 
 def test_a_role_edit_makes_no_html_of_the_unchanged_note(
         example_journal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from infoint_site import quick
+    from infoint_site import quick_edits
 
     root, out = example_journal, tmp_path / "site"
     build_site(root, EXAMPLE_DAY, out)
@@ -638,7 +638,7 @@ def test_a_role_edit_makes_no_html_of_the_unchanged_note(
     def no_html(*_: Any, **__: Any) -> Any:
         raise AssertionError("the note did not change: its HTML stands")
 
-    monkeypatch.setattr(quick._NoteEdits, "render", no_html)
+    monkeypatch.setattr(quick_edits.HoleEdits, "render", no_html)
     edit_role(root, GRACE, "Director of Analytics")
     assert build_site(root, EXAMPLE_DAY, out).spliced is not None
     same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
