@@ -11,6 +11,7 @@ import contextlib
 import os
 import stat
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -67,8 +68,9 @@ def build_site(root: Path | str, today: date | None = None, out: Path | None = N
     files unchanged since an earlier build are neither parsed nor rendered again (see
     `cache`); the output is the same byte for byte either way, and whatever the number
     of `workers` (default: one per core). With the cache and `quick`, a rebuild after
-    saves that changed only notes' text, roles or fields splices them into the pages
-    (see `quick`). `state`: what the last build kept, if the caller has loaded it.
+    saves that changed only notes' text and contacts' roles, fields or tags splices them
+    into the pages (see `quick`). `state`: what the last build kept, if the caller has
+    loaded it.
     """
     root = Path(root)
     if state is None and use_cache:
@@ -300,7 +302,8 @@ def _render(root: Path, target: Path, loaded: Loaded, files: tuple[tuple[str, st
             if stamps is not None else None
         if found is not None and recorded is not None and stamps is not None:
             holes, fields = found
-            save_state(root, target, recorded, holes, fields, renderer.search_entries,
+            tags = Counter(t for c in renderer.journal.contacts.values() for t in c.tags)
+            save_state(root, target, recorded, holes, fields, tags, renderer.search_entries,
                        problems, report, report.pages, stamps)
         elif cache is not None:
             forget(root)  # the last state describes a site that is gone

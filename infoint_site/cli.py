@@ -271,7 +271,7 @@ def build(ctx: click.Context, today: Any, out: Path | None, strict: bool,
     click.echo(f"built {result.pages} pages ({result.files} files, {result.bytes / 1024:.0f} KiB)"
                f" into {result.out} in {result.seconds:.2f} s;"
                f" {summary_of(result.problems)}"
-               + (f" (quick: only notes' text, roles or fields changed;"
+               + (f" (quick: only notes' text, roles, fields or tags changed;"
                     f" {result.spliced} files updated)"
                   if result.spliced is not None else ""))
 

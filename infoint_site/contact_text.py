@@ -1,6 +1,6 @@
 """How a contact is told of in plain text: in their search entry and in the calendar's
 events of their meetings. Shared by the full build and the quick rebuild (`quick`),
-which puts a new role or field where the old one stood; so kept light to import."""
+which puts a new role, field or tags where the old ones stood; so kept light to import."""
 
 from __future__ import annotations
 

@@ -12,16 +12,17 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from markupsafe import Markup, escape
 
-SHOWN_FIELDS = ("role", "field")
+SHOWN_FIELDS = ("role", "field", "tags")
 """Contact fields that the journal computes nothing from and the default theme shows
-as they are, so that a quick rebuild can put a new value where the old one stands
-(see `quick`): in the contact's page, its company's page, the contacts list, its
-search entry and, for the role, the calendar's events of its meetings."""
+(`shown_forms`), so that a quick rebuild can put a new value where the old one stands
+(see `quick`): in the contact's page, its company's page (the role), the contacts list,
+its search entry and, for the role, the calendar's events of its meetings. (Tags are
+also the contacts list's filter: the quick rebuild keeps the set of them as it is.)"""
 
 HoleKey = tuple[Any, ...]
 """What stands in a hole: ("body", note path), ("answer", meeting path, heading line),
@@ -94,9 +95,24 @@ def unmark(html: str, parts: Sequence[tuple[HoleKey, str]]) -> tuple[bytes, list
     return data, holes
 
 
-def shown_value(record: Any, name: str) -> str:
-    """A field of `SHOWN_FIELDS` as a template shows it (escaped by the template)."""
+def shown_value(record: Any, name: str, caller: Callable[[], str] | None = None) -> str:
+    """`shown` when no holes are recorded: the field as the template shows it, which is
+    what the `{% call shown(…) %}` block around it makes (`caller`), or else the value
+    (escaped by the template)."""
+    if caller is not None:
+        return caller()
     return getattr(record, name) or ""
+
+
+def shown_forms(value: str | tuple[str, ...]) -> list[str]:
+    """The ways the default theme shows a value of `SHOWN_FIELDS`, as HTML: a text as it
+    is; tags as the list of their spans, or joined by ``|`` in an attribute. The quick
+    rebuild puts a new value in a hole only where the hole holds the old one in one of
+    these forms, so a template that shows it otherwise is never spliced wrongly."""
+    if isinstance(value, tuple):
+        return ["".join(f'<span class="tag">{escape(tag)}</span> ' for tag in value),
+                str(escape("|".join(value)))]
+    return [str(escape(value))]
 
 
 class FieldMarks:
@@ -107,10 +123,13 @@ class FieldMarks:
     def __init__(self) -> None:
         self.parts: list[tuple[HoleKey, str]] = []
 
-    def shown(self, record: Any, name: str) -> str:
-        value = getattr(record, name)
-        if not value:
+    def shown(self, record: Any, name: str, caller: Callable[[], str] | None = None) -> str:
+        if caller is not None:
+            html = caller()
+        else:
+            value = getattr(record, name)
+            html = escape(value) if value else ""
+        if not html:
             return ""
-        html = escape(value)
         self.parts.append((("field", record.path, name), html))
         return Markup(marked(len(self.parts) - 1, html))

@@ -127,6 +127,7 @@ def quick_build(root: Path, today: date | None, out: Path | None, strict: bool,
             sources[path] = (kind, stamp, file_digest, front, facts, lines, shown)
     new_state = {**state, "holes": holes,
                  "search": {**state["search"], **edits.prefixes} if changed else state["search"],
+                 "tags": +edits.tags if changed else state["tags"],
                  "recorded": _replace_sources(recorded, sources, scanned_ns)}
     if spliced and not _publish(root, target, spliced, new_state):
         return None

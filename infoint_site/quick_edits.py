@@ -1,7 +1,7 @@
 """What a quick rebuild puts in the last build's holes (see `quick`): for each changed
 note, its new HTML in its page, the preparation sheets quoting it, its answers on the
-question pages and its search entry; for a contact whose role or field changed, the
-new value wherever the old one stands (`SHOWN_FIELDS`). Every function here answers
+question pages and its search entry; for a contact whose role, field or tags changed,
+the new value wherever the old one stands (`SHOWN_FIELDS`). Every function here answers
 None or False when the change is more than that, or anything about it is in doubt: the
 full build then runs.
 """
@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .contentlines import escape_text as ics_text
-from .holes import SHOWN_FIELDS, HoleKey
+from .holes import SHOWN_FIELDS, HoleKey, shown_forms
 from .layout import KIND_OF_FOLDER
 from .quick_state import Shown, answer_lines, front_digest, note_facts, shown_facts
 from .urls import rebase_links
@@ -65,6 +66,8 @@ class HoleEdits:
         self.fronts: dict[str, tuple[bytes, Shown | None]] = {}
         """Changed files → the digest of their front matter and their `shown_facts` now
         (which hold a contact's note's digest: kept up to date after a note's edit too)."""
+        self.tags: Counter[str] = Counter(state["tags"])
+        """How many contacts the site shows with each tag, after the edits so far."""
         self.prefixes: dict[str, int] = {}
         """Those contacts → the length of the words before their note's in their search
         entry now."""
@@ -182,7 +185,7 @@ class HoleEdits:
                                                          search_text(record.body)))
 
     def shown_changes(self, shown: Shown | None, now: Shown | None,
-                      ) -> dict[str, tuple[str, str]] | None:
+                      ) -> dict[str, tuple[Any, Any]] | None:
         """A contact's `SHOWN_FIELDS` whose values the site now shows otherwise (its
         `shown_facts` at the last build and now): name → (old value, new value); None
         when its file changed more than those values, or one is shown where it was not
@@ -200,24 +203,23 @@ class HoleEdits:
             changes[name] = (old or "", new or "")
         return changes
 
-    def shown_edits(self, record: Record, changes: dict[str, tuple[str, str]],
+    def shown_edits(self, record: Record, changes: dict[str, tuple[Any, Any]],
                     prefix: int | None, text: str | None) -> bool:
         """Put a contact's new shown values where the old ones stand: in the pages, its
         search entry (followed by the words of its note, `text`; None: those it has)
-        and the calendar's descriptions of its meetings."""
-        from markupsafe import escape
-
+        and the calendar's descriptions of its meetings. New tags must leave the set of
+        all tags as it was (the contacts list's filter offers each)."""
         from .contact_text import contact_summary, contact_words, described
         from .records import Contact, redact_record
 
         site = redact_record(record, self.state["privacy"].hidden)
         assert isinstance(site, Contact)
         company = self.company_name(site.company)
+        if "tags" in changes and not self.same_tags(*changes["tags"]):
+            return False
         for name, (old, new) in changes.items():
-            was, now = str(escape(old)), str(escape(new))
             if not self.put(("field", record.path, name),
-                            lambda _base, held, was=was, now=now:
-                            now if held == was.encode("utf-8") else None):
+                            lambda _base, held, old=old, new=new: _reshown(held, old, new)):
                 return False
         before = dataclasses.replace(site, **{name: old for name, (old, _) in changes.items()})
         words = contact_words(site, company)
@@ -243,6 +245,15 @@ class HoleEdits:
         now = ics_text(described(site, company))
         return self.put(("event", record.path),
                         lambda _base, held: _described(held, was, now))
+
+    def same_tags(self, old: tuple[str, ...], new: tuple[str, ...]) -> bool:
+        """Count a contact's tags as `new` instead of `old`: whether every tag of the
+        site is still some contact's, and no new one is (`tags`: the counts now)."""
+        counts = self.tags
+        before = {tag for tag, n in counts.items() if n > 0}
+        counts.subtract(old)
+        counts.update(new)
+        return {tag for tag, n in counts.items() if n > 0} == before
 
     def company_name(self, company: str | None) -> str | None:
         """A contact's company as the site names it: the name in its company's file,
@@ -294,6 +305,15 @@ def _entry_fields(entry: bytes) -> dict[str, Any] | None:
     if not isinstance(fields, dict) or not isinstance(fields.get("x"), str):
         return None
     return fields
+
+
+def _reshown(held: bytes, old: str | tuple[str, ...], new: str | tuple[str, ...]) -> str | None:
+    """What a hole holding a shown value (`held`) holds with `new` for `old`: in the
+    form it holds `old` in (`shown_forms`); None if it holds it in none of them."""
+    for was, now in zip(shown_forms(old), shown_forms(new), strict=True):
+        if held == was.encode("utf-8"):
+            return now
+    return None
 
 
 def _described(held: bytes, was: str, now: str) -> str | None:

@@ -17,6 +17,7 @@ import os
 import pickle
 import stat
 import sys
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -41,8 +42,9 @@ time: a save in the same clock tick as the read would keep the stamp it had."""
 
 STATE_FILE = "quick.state"
 STATE_KEYS = frozenset({"environment", "out", "folder", "folders", "recorded", "holes",
-                        "fields", "stamps", "problems", "privacy", "search", "pages", "files"})
-MAGIC = b"INFOINT-QUICK-2\n"
+                        "fields", "tags", "stamps", "problems", "privacy", "search", "pages",
+                        "files"})
+MAGIC = b"INFOINT-QUICK-3\n"
 
 
 def note_facts(record: Record) -> bytes:
@@ -60,7 +62,7 @@ def answer_lines(record: Record) -> tuple[int, ...]:
 Shown = tuple[bytes, tuple[str | None, ...], bytes]
 """A contact's `shown_facts`."""
 
-_NOT_SHOWN = ("body", "links", *SHOWN_FIELDS)
+_NOT_SHOWN = ("body", "links", "positions", *SHOWN_FIELDS)
 
 
 def shown_facts(record: Record) -> Shown | None:
@@ -75,7 +77,9 @@ def shown_facts(record: Record) -> Shown | None:
         return None
     rest = [(name, getattr(record, name)) for name in _contact_fields()
             if name not in _NOT_SHOWN]
-    return (digest(repr(rest)), tuple(getattr(record, n) for n in SHOWN_FIELDS),
+    where = [(key, at) for key, at in record.positions.items()  # (a tag's: "tags.2")
+             if key.partition(".")[0] not in SHOWN_FIELDS]
+    return (digest(repr((rest, where))), tuple(getattr(record, n) for n in SHOWN_FIELDS),
             digest(record.body))
 
 
@@ -184,12 +188,14 @@ def site_stamps(out: Path, site: Iterable[str]) -> dict[str, Stamp] | None:
 
 
 def save_state(root: Path, out: Path, recorded: Recorded, holes: dict[str, list[Hole]],
-               fields: bool, search: dict[str, tuple[str, dict[str, str], str]],
+               fields: bool, tags: Counter[str],
+               search: dict[str, tuple[str, dict[str, str], str]],
                problems: list[Problem], privacy: PrivacyReport, pages: int,
                stamps: dict[str, Stamp]) -> None:
     """Keep what the build of `out` read, the `stamps` of every file of the site it
     wrote (`site_stamps`), and where its notes stand (after the swap); `fields`: and,
-    among the `holes`, every place where contacts' `SHOWN_FIELDS` stand."""
+    among the `holes`, every place where contacts' `SHOWN_FIELDS` stand; `tags`: how
+    many contacts the site shows with each tag (the contacts list offers every one)."""
     try:
         folder = os.stat(out)
         marker = site_stamp(out / MARKER)
@@ -206,7 +212,7 @@ def save_state(root: Path, out: Path, recorded: Recorded, holes: dict[str, list[
         "environment": environment_key(), "out": str(out.absolute()),
         "folder": folder_stamp(folder, marker), "folders": top_folders(out),
         "recorded": recorded,
-        "holes": holes, "fields": fields, "stamps": stamps, "problems": problems,
+        "holes": holes, "fields": fields, "tags": tags, "stamps": stamps, "problems": problems,
         "privacy": privacy,
         "search": {same.get(path, path): len(prefix) for path, (_, _, prefix) in search.items()},
         "pages": pages, "files": len(stamps) + 1,

@@ -30,7 +30,7 @@ from infoint_site.urls import QUICK_SUFFIX
 from infoint_site.writer import MARKER, UnsafeOutput
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from generate import TODAY, generate
+from generate import TAGS, TODAY, generate
 
 EXAMPLE_DAY = date(2026, 11, 22)
 
@@ -226,8 +226,8 @@ def test_the_command_says_it_was_quick(example_journal: Path, tmp_path: Path) ->
     append(root / "content/contacts/samuel-achebe.md", "\nMore.\n")
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert re.search(r"quick: only notes' text, roles or fields changed; \d+ files updated",
-                     result.output)
+    assert re.search(r"quick: only notes' text, roles, fields or tags changed;"
+                     r" \d+ files updated", result.output)
     assert "privacy:" in result.output
 
 
@@ -423,7 +423,8 @@ def edit_role(root: Path, rel: str, role: str) -> None:
 
 
 def add_tag(root: Path, rel: str, tag: str) -> None:
-    """A field edit that takes the full build: tags are listed and filtered by."""
+    """A field edit that takes the full build when `tag` is new: the contacts list
+    offers every tag as a filter."""
     path = root / rel
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("\ntags: [", f"\ntags: [{tag}, ", 1), encoding="utf-8")
@@ -616,10 +617,13 @@ def test_many_field_and_note_edits_in_a_row_match_fresh_builds(tmp_path: Path) -
     for step in range(10):
         for contact in rng.sample(contacts, rng.choice([1, 1, 2])):
             text = contact.read_text(encoding="utf-8")
-            field = rng.choice(["role", "field"])
+            field = rng.choice(["role", "field", "tags"])
             value = rng.choice(["Analyst", "R&D <lead>; a, b", "Ünïcode — “quoted”", "x" * 90])
-            contact.write_text(re.sub(rf"(?m)^{field}: .*$", f"{field}: '{value} {step}'",
-                                      text, count=1), encoding="utf-8")
+            line = f"{field}: '{value} {step}'"
+            if field == "tags":  # the generator's own tags: the set of them stays
+                line = f"tags: [{', '.join(rng.sample(TAGS, rng.randint(1, 3)))}]"
+            contact.write_text(re.sub(rf"(?m)^{field}: .*$", line, text, count=1),
+                               encoding="utf-8")
         if rng.random() < 0.5:
             append(rng.choice(notes), f"\nA line {step}.\n")
         result = build_site(root, TODAY, out, workers=rng.choice([1, 2]))
@@ -680,7 +684,8 @@ def test_every_place_a_role_or_field_stands_is_a_hole(example_journal: Path,
     root, out = example_journal, tmp_path / "site"
     path = root / GRACE
     path.write_text(path.read_text().replace("role: Head of Analytics", "role: Zyxquor")
-                    .replace("field: education technology", "field: Qwvbnat"))
+                    .replace("field: education technology", "field: Qwvbnat")
+                    .replace("tags: [edtech,", "tags: [Vqzwtag, edtech,"))
     build_site(root, EXAMPLE_DAY, out)
     state = load_state(root)
     assert state is not None and state["fields"]
@@ -688,13 +693,16 @@ def test_every_place_a_role_or_field_stands_is_a_hole(example_journal: Path,
     for file, data in site_files(out).items():
         covered = [(start, end) for key, start, end in state["holes"].get(file, [])
                    if key[1] == GRACE and key[0] in ("field", "search", "event")]
-        for word in (b"Zyxquor", b"Qwvbnat"):
+        if file == "contacts/index.html":  # the filter's tags: the quick rebuild keeps them
+            at = data.index(b'<select name="tag">')
+            covered.append((at, data.index(b"</select>", at)))
+        for word in (b"Zyxquor", b"Qwvbnat", b"Vqzwtag"):
             at = data.find(word)
             while at >= 0:
                 found += 1
                 assert any(start <= at < end for start, end in covered), (file, word)
                 at = data.find(word, at + 1)
-    assert found >= 7  # her page (2), company, contacts list (2), search (3), calendar
+    assert found >= 12  # her page (3), company, contacts list (5), search (4), calendar
 
 
 def test_roles_spliced_between_parallel_full_builds_match_fresh_builds(
@@ -723,3 +731,33 @@ def test_roles_spliced_between_parallel_full_builds_match_fresh_builds(
         full += result.loaded is not None
         same_as_fresh(root, out, TODAY, tmp_path)
     assert quick == 6 and full == 6
+
+
+GRACE_TAGS = "tags: [edtech, product-analytics, learning-science, hiring-manager]"
+
+
+@pytest.mark.parametrize(("tags", "quick"), [
+    ("tags: [edtech, product-analytics, learning-science, hiring-manager, sql]", True),
+    ("tags: [edtech, learning-science, hiring-manager]", True),  # Oliver has it too
+    ("tags: [hiring-manager, edtech, product-analytics, learning-science]", True),
+    ("tags: [edtech, product-analytics, hiring-manager]", False),  # hers alone: filter
+    ("tags: [edtech, product-analytics, learning-science, hiring-manager, brand-new]",
+     False),
+    ("tags: []", False),
+])
+def test_tags_that_every_contact_had_between_them_are_spliced(
+        example_journal: Path, tmp_path: Path, tags: str, quick: bool) -> None:
+    """Tags stand on the contact's page, twice in its row of the contacts list and in
+    its search entry; the list's filter offers every tag, so the set must stay."""
+    root, out = example_journal, tmp_path / "site"
+    build_site(root, EXAMPLE_DAY, out)
+    path = root / GRACE
+    text = path.read_text()
+    assert GRACE_TAGS in text
+    path.write_text(text.replace(GRACE_TAGS, tags))
+    result = build_site(root, EXAMPLE_DAY, out)
+    assert (result.spliced is not None) == quick
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+    path.write_text(text.replace(GRACE_TAGS, GRACE_TAGS.replace("edtech", "edtech, sql")))
+    build_site(root, EXAMPLE_DAY, out)  # the next edit knows the counts the last left
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
