@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -156,14 +157,14 @@ def bench(files: int, runs: int, with_hugo: bool,
         # build, as for any field the journal reads).
         for name, contact, pattern, line in [
             ("rebuild, 1 role edited", contacts[files // 5], r"(?m)^role: .*$",
-             "role: Analyst {}"),
+             lambda run: f"role: Analyst {run}"),
             ("rebuild, 1 date set", contacts[files // 7], r"(?m)^(email: .*)$",
-             "\\1\nlast_contact: 2026-11-1{}"),
+             lambda run: f"\\1\nlast_contact: {TODAY - timedelta(days=1 + run)}"),
         ]:
             edits = []
             text = contact.read_text(encoding="utf-8")
             for run_number in range(runs):
-                edited, found = re.subn(pattern, line.format(run_number), text, count=1)
+                edited, found = re.subn(pattern, line(run_number), text, count=1)
                 if not found:
                     raise SystemExit(f"{contact} has no {pattern} to edit")
                 contact.write_text(edited, encoding="utf-8")

@@ -104,7 +104,11 @@ def shown_value(record: Any, name: str, caller: Callable[[], str] | None = None)
     return getattr(record, name) or ""
 
 
-def shown_forms(value: str | tuple[str, ...]) -> list[str]:
+ShownValue = str | tuple[str, ...]
+"""A value of `SHOWN_FIELDS`: a text, or tags."""
+
+
+def shown_forms(value: ShownValue) -> list[str]:
     """The ways the default theme shows a value of `SHOWN_FIELDS`, as HTML: a text as it
     is; tags as the list of their spans, or joined by ``|`` in an attribute. The quick
     rebuild puts a new value in a hole only where the hole holds the old one in one of

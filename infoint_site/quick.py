@@ -1,6 +1,6 @@
-"""The quick rebuild: after saves that changed only notes' text, and contacts' roles or
-fields, splice the new HTML into the last build's pages instead of building the whole
-site again.
+"""The quick rebuild: after saves that changed only notes' text, and contacts' roles,
+fields or tags, splice the new HTML into the last build's pages instead of building
+the whole site again.
 
 Nothing the journal computes reads a note's text (see `body_edit`). So when every
 changed file kept its front matter byte for byte, and what its text decides besides
@@ -9,12 +9,14 @@ headings, links that all resolve, no warnings), every file of the site stays as 
 but where that note's HTML stands: its own page, the preparation sheets quoting it, its
 search entry and its answers on the question pages.
 
-Nor does anything read a contact's `SHOWN_FIELDS` (role, field), which the default
-theme shows as they are. So a contact whose file says all it said before but for those
-values (`shown_facts`), each still given or still not, changes the site only where the
-old values stand: in its page, its company's, the contacts list (marked as the pages
-render: `holes.FieldMarks`), its search entry and, for the role, the descriptions of
-its meetings in the calendar (`export_ics.description_holes`).
+Nor does anything read a contact's `SHOWN_FIELDS` (role, field, tags) but the pages
+that show them, as they are (and the contacts list's filter, which offers every tag).
+So a contact whose file says all it said before but for those values (`shown_facts`),
+each still given or still not, and whose tags leave the set of all tags as it was,
+changes the site only where the old values stand: in its page, its company's, the
+contacts list (marked as the pages render: `holes.FieldMarks`), its search entry and,
+for the role, the descriptions of its meetings in the calendar
+(`export_ics.description_holes`).
 
 A full build records where those stand (the *holes*: byte ranges in each file, see
 `holes`) and what it read (each file's inode, size, times, digest and front matter

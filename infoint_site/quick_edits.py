@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .contentlines import escape_text as ics_text
-from .holes import SHOWN_FIELDS, HoleKey, shown_forms
+from .holes import SHOWN_FIELDS, HoleKey, ShownValue, shown_forms
 from .layout import KIND_OF_FOLDER
 from .quick_state import Shown, answer_lines, front_digest, note_facts, shown_facts
 from .urls import rebase_links
@@ -34,7 +34,8 @@ def hole_edits(root: Path, target: Path, changed: list[tuple[str, str, bytes]],
     change is more than a note's text and a contact's shown values (or anything about
     it is in doubt)."""
     edits = HoleEdits(root, target, sources, state, {path for path, _, _ in changed})
-    if all(edits.note(path, kind, data) for path, kind, data in changed):
+    if all(edits.note(path, kind, data) for path, kind, data in changed) \
+            and _tag_set(edits.tags) == _tag_set(state["tags"]):  # (the contacts' filter)
         return edits
     return None
 
@@ -185,7 +186,7 @@ class HoleEdits:
                                                          search_text(record.body)))
 
     def shown_changes(self, shown: Shown | None, now: Shown | None,
-                      ) -> dict[str, tuple[Any, Any]] | None:
+                      ) -> dict[str, tuple[ShownValue, ShownValue]] | None:
         """A contact's `SHOWN_FIELDS` whose values the site now shows otherwise (its
         `shown_facts` at the last build and now): name → (old value, new value); None
         when its file changed more than those values, or one is shown where it was not
@@ -198,12 +199,14 @@ class HoleEdits:
         for name, old, new in zip(SHOWN_FIELDS, shown[1], now[1], strict=True):
             if name in hidden or (old or "") == (new or ""):  # ("role:" is "role: ''")
                 continue
-            if bool(old) != bool(new):  # a part of the page shown, or no longer
+            if not old or not new:  # a part of the page shown, or no longer
                 return None
-            changes[name] = (old or "", new or "")
+            if not all(shown_forms(old)) or not all(shown_forms(new)):
+                return None  # (tags: ['']: shown, but as nothing in an attribute: no hole)
+            changes[name] = (old, new)
         return changes
 
-    def shown_edits(self, record: Record, changes: dict[str, tuple[Any, Any]],
+    def shown_edits(self, record: Record, changes: dict[str, tuple[ShownValue, ShownValue]],
                     prefix: int | None, text: str | None) -> bool:
         """Put a contact's new shown values where the old ones stand: in the pages, its
         search entry (followed by the words of its note, `text`; None: those it has)
@@ -215,8 +218,10 @@ class HoleEdits:
         site = redact_record(record, self.state["privacy"].hidden)
         assert isinstance(site, Contact)
         company = self.company_name(site.company)
-        if "tags" in changes and not self.same_tags(*changes["tags"]):
-            return False
+        if "tags" in changes:  # (the set of all tags: checked once all are counted)
+            old_tags, new_tags = changes["tags"]
+            self.tags.subtract(old_tags)
+            self.tags.update(new_tags)
         for name, (old, new) in changes.items():
             if not self.put(("field", record.path, name),
                             lambda _base, held, old=old, new=new: _reshown(held, old, new)):
@@ -245,15 +250,6 @@ class HoleEdits:
         now = ics_text(described(site, company))
         return self.put(("event", record.path),
                         lambda _base, held: _described(held, was, now))
-
-    def same_tags(self, old: tuple[str, ...], new: tuple[str, ...]) -> bool:
-        """Count a contact's tags as `new` instead of `old`: whether every tag of the
-        site is still some contact's, and no new one is (`tags`: the counts now)."""
-        counts = self.tags
-        before = {tag for tag, n in counts.items() if n > 0}
-        counts.subtract(old)
-        counts.update(new)
-        return {tag for tag, n in counts.items() if n > 0} == before
 
     def company_name(self, company: str | None) -> str | None:
         """A contact's company as the site names it: the name in its company's file,
@@ -307,7 +303,11 @@ def _entry_fields(entry: bytes) -> dict[str, Any] | None:
     return fields
 
 
-def _reshown(held: bytes, old: str | tuple[str, ...], new: str | tuple[str, ...]) -> str | None:
+def _tag_set(counts: Counter[str]) -> set[str]:
+    return {tag for tag, n in counts.items() if n > 0}
+
+
+def _reshown(held: bytes, old: ShownValue, new: ShownValue) -> str | None:
     """What a hole holding a shown value (`held`) holds with `new` for `old`: in the
     form it holds `old` in (`shown_forms`); None if it holds it in none of them."""
     for was, now in zip(shown_forms(old), shown_forms(new), strict=True):

@@ -59,7 +59,7 @@ def answer_lines(record: Record) -> tuple[int, ...]:
     return tuple(a.line for a in getattr(record, "answers", ()))
 
 
-Shown = tuple[bytes, tuple[str | None, ...], bytes]
+Shown = tuple[bytes, tuple[Any, ...], bytes]
 """A contact's `shown_facts`."""
 
 _NOT_SHOWN = ("body", "links", "positions", *SHOWN_FIELDS)
@@ -67,8 +67,8 @@ _NOT_SHOWN = ("body", "links", "positions", *SHOWN_FIELDS)
 
 def shown_facts(record: Record) -> Shown | None:
     """For a contact: the digest of everything its file says but its note and its
-    `SHOWN_FIELDS` (where each thing stands too, for the lines its messages name),
-    the values of those fields, and the digest of its note. The same first digest and
+    `SHOWN_FIELDS` (where each other thing stands too, for the lines its messages
+    name), the values of those fields, and the digest of its note. The same first digest and
     another value: an edit that only changes what stands where the old value did (see
     `quick`); the same note as well: no HTML to make."""
     from .records import Contact

@@ -447,10 +447,13 @@ class SiteRenderer:
         return question_bank(self.settings.questions)
 
     def contacts_index(self) -> tuple[str, bytes]:
-        tags = sorted({t for c in self.journal.contacts.values() for t in c.tags}, key=str.lower)
+        # Sorted without regard to case, then by case: "SQL" and "sql" in the same order
+        # whatever order the set gives them in (it changes with the hash seed).
+        tags = sorted({t for c in self.journal.contacts.values() for t in c.tags},
+                      key=_caseless)
         companies = sorted({self.views.company_link(c.company).text  # type: ignore[union-attr]
                             for c in self.journal.contacts.values() if c.company},
-                           key=str.lower)
+                           key=_caseless)
         return self._page("contacts/", "contacts.html", fields=True, tags=tags,
                           companies=companies, statuses=CONTACT_STATUS_ORDER)
 
@@ -665,6 +668,10 @@ def _compiled(env: Any) -> None:
     for name in TEMPLATES:
         with contextlib.suppress(jinja2.TemplateError, UnicodeError, OSError):
             env.get_template(name)
+
+
+def _caseless(text: str) -> tuple[str, str]:
+    return text.lower(), text
 
 
 CALENDAR_JOB = ("calendar", "")

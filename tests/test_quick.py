@@ -677,10 +677,11 @@ def test_a_note_put_back_with_a_role_edit_is_not_taken_for_unchanged(
     same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
 
 
-def test_every_place_a_role_or_field_stands_is_a_hole(example_journal: Path,
+def test_every_place_a_role_field_or_tag_stands_is_a_hole(example_journal: Path,
                                                      tmp_path: Path) -> None:
-    """Where the site shows a contact's role or field, the state knows it: a template
-    that showed one without `shown` would leave an old value behind after a splice."""
+    """Where the site shows a contact's role, field or tags, the state knows it: a
+    template that showed one without `shown` would leave an old value behind after a
+    splice."""
     root, out = example_journal, tmp_path / "site"
     path = root / GRACE
     path.write_text(path.read_text().replace("role: Head of Analytics", "role: Zyxquor")
@@ -760,4 +761,31 @@ def test_tags_that_every_contact_had_between_them_are_spliced(
     same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
     path.write_text(text.replace(GRACE_TAGS, GRACE_TAGS.replace("edtech", "edtech, sql")))
     build_site(root, EXAMPLE_DAY, out)  # the next edit knows the counts the last left
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+def test_tags_moved_between_contacts_in_one_save_are_quick_either_way(
+        example_journal: Path, tmp_path: Path) -> None:
+    """One contact gives up the last "learning-science", another takes it: the set of
+    tags is the same once both are counted, whichever file is read first."""
+    root, out = example_journal, tmp_path / "site"
+    build_site(root, EXAMPLE_DAY, out)
+    grace, oliver = root / GRACE, root / "content/contacts/oliver-grant.md"
+    grace.write_text(grace.read_text().replace(GRACE_TAGS, GRACE_TAGS.replace(
+        "learning-science, ", "")))
+    oliver.write_text(oliver.read_text().replace("tags: [edtech,",
+                                                 "tags: [learning-science, edtech,"))
+    assert build_site(root, EXAMPLE_DAY, out).spliced is not None
+    same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)
+
+
+def test_an_empty_tag_is_not_spliced(example_journal: Path, tmp_path: Path) -> None:
+    """``tags: ['']`` shows in the page, but as nothing in the list's attribute, where
+    no hole can stand: the full build (a review found the attribute left as it was)."""
+    root, out = example_journal, tmp_path / "site"
+    path = root / GRACE
+    path.write_text(path.read_text().replace(GRACE_TAGS, "tags: ['']"))
+    build_site(root, EXAMPLE_DAY, out)
+    path.write_text(path.read_text().replace("tags: ['']", "tags: ['', '']"))
+    assert build_site(root, EXAMPLE_DAY, out).spliced is None
     same_as_fresh(root, out, EXAMPLE_DAY, tmp_path)

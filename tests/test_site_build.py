@@ -509,6 +509,31 @@ def test_builds_in_separate_processes_with_different_hash_seeds_are_identical(
     assert [rel for rel in outs[0] if outs[0][rel] != outs[1][rel]] == []
 
 
+def test_tags_and_companies_alike_but_for_case_keep_their_order(tmp_path: Path) -> None:
+    """The contacts list's filters sort without regard to case, then by case: "SQL" and
+    "sql" come from a set, whose order changes with the hash seed (found in a review)."""
+    root = tmp_path / "journal"
+    shutil.copytree(EXAMPLE / "content", root / "content")
+    shutil.copy(EXAMPLE / "infoint.yaml", root / "infoint.yaml")
+    for name, tags, company in [("alex-case", "[SQL, Python]", "Acme Data"),
+                                ("blake-case", "[sql, python]", "acme data")]:
+        (root / "content/contacts" / f"{name}.md").write_text(
+            f"---\nname: {name.replace('-', ' ').title()}\ncompany: {company}\n"
+            f"tags: {tags}\n---\n")
+    pages = set()
+    for seed in ("1", "2", "3", "4", "5", "6"):
+        out = tmp_path / f"seed{seed}"
+        run = subprocess.run(
+            [sys.executable, "-c", "from infoint_site.cli import main; main()",
+             "--root", str(root), "build", "--no-cache", "--today", TODAY, "--out", str(out)],
+            capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed},
+            cwd=tmp_path, timeout=120,
+        )
+        assert run.returncode == 0, run.stderr
+        pages.add((out / "contacts/index.html").read_bytes())
+    assert len(pages) == 1
+
+
 # -- links -----------------------------------------------------------------------------------
 
 
