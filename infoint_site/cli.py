@@ -232,19 +232,25 @@ def _report_problems(loaded: Any) -> None:
 def build(ctx: click.Context, today: Any, out: Path | None, strict: bool,
           no_cache: bool) -> None:
     """Validate the journal and build the private site (the previous site stays on errors)."""
+    import gc
     import os
 
     from .errors import JournalInvalid
     from .quick import quick_build
     from .quick_state import current_state
 
-    # First the quick rebuild, which needs none of the full build's modules.
+    # First the quick rebuild, which needs none of the full build's modules. The last
+    # build's state is kept whole until the command ends, and nothing in it refers back:
+    # loaded without a collection and frozen, none walks its tens of thousands of tuples
+    # (two did, 0.03–0.04 s of a quick rebuild of 0.25 s at 10,000 files).
+    gc.disable()
     state = current_state(_root(ctx)) if not no_cache else None
+    gc.freeze()
+    gc.enable()
     result = quick_build(_root(ctx), _day(today), out, strict, state) \
         if state is not None else None
     if result is None:
         import atexit
-        import gc
 
         from .build import build_site
         from .encrypt import PASSWORD_VARIABLE

@@ -305,13 +305,15 @@ def load_state(root: Path) -> dict[str, Any] | None:
     payload = memoryview(blob)[head:]
     if not hmac.compare_digest(blob[len(MAGIC):head], hmac.new(key, payload, "sha256").digest()):
         return None
+    collecting = gc.isenabled()
     gc.disable()  # tens of thousands of small objects: no collections while they arrive
     try:
         state = pickle.loads(payload)  # signed by this user: see cache.py
     except Exception:
         return None
     finally:
-        gc.enable()
+        if collecting:  # (the caller's choice, as it was)
+            gc.enable()
     return state if isinstance(state, dict) else None
 
 
