@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .problems import Problem
     from .records import Record
 
+
 def hole_edits(root: Path, target: Path, changed: list[tuple[str, str, bytes]],
                sources: dict[str, tuple[Any, ...]],
                state: dict[str, Any]) -> HoleEdits | None:
