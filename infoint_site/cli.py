@@ -244,9 +244,11 @@ def build(ctx: click.Context, today: Any, out: Path | None, strict: bool,
     # loaded without a collection and frozen, none walks its tens of thousands of tuples
     # (two did, 0.03–0.04 s of a quick rebuild of 0.25 s at 10,000 files).
     gc.disable()
-    state = current_state(_root(ctx)) if not no_cache else None
-    gc.freeze()
-    gc.enable()
+    try:
+        state = current_state(_root(ctx)) if not no_cache else None
+        gc.freeze()
+    finally:
+        gc.enable()
     result = quick_build(_root(ctx), _day(today), out, strict, state) \
         if state is not None else None
     if result is None:
