@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from . import long_lived
 from .body_edit import body_edit, only_bodies_changed
 from .clock import today_in
 from .encrypt import Sealer, SiteKey, check_password, site_key
@@ -146,18 +147,34 @@ class DevSite:
         build, as the watcher reports them; None means anything may have changed.
         """
         with self._lock:
-            if changed is None or any(p.split("/")[0] == "themes" for p in changed):
-                self.forget_theme()
-            started = time.perf_counter()
             try:
-                return self._rebuild(started, changed)
-            except InfointError as exc:
-                problem = error("infoint.yaml", 1, 1, "E001", str(exc))
-            except Exception as exc:  # the server must survive anything a build does
-                problem = error("(infoint-site)", 1, 1, "E000",
-                                f"internal error: {type(exc).__name__}: {exc}")
-            self._problems = [problem]
-            return Outcome(False, [problem], [], time.perf_counter() - started)
+                return self._guarded(changed)
+            finally:
+                long_lived.settle()  # kept for the next build: out of the collector's walks
+
+    def sweep(self) -> bool:
+        """Collect what earlier builds left behind (see `long_lived`), unless a build
+        runs; for when the journal has been quiet for a while. True if it did."""
+        if not self._lock.acquire(blocking=False):
+            return False
+        try:
+            return long_lived.sweep()
+        finally:
+            self._lock.release()
+
+    def _guarded(self, changed: Collection[str] | None) -> Outcome:
+        if changed is None or any(p.split("/")[0] == "themes" for p in changed):
+            self.forget_theme()
+        started = time.perf_counter()
+        try:
+            return self._rebuild(started, changed)
+        except InfointError as exc:
+            problem = error("infoint.yaml", 1, 1, "E001", str(exc))
+        except Exception as exc:  # the server must survive anything a build does
+            problem = error("(infoint-site)", 1, 1, "E000",
+                            f"internal error: {type(exc).__name__}: {exc}")
+        self._problems = [problem]
+        return Outcome(False, [problem], [], time.perf_counter() - started)
 
     def _read(self, changed: Collection[str] | None) -> Sources:
         """The journal's files: only the `changed` ones read again when that is enough."""

@@ -122,7 +122,7 @@ class Preview:
 
     def _watch(self) -> None:
         try:
-            watch(self.root, self.build, self.stop_event)
+            watch(self.root, self.build, self.stop_event, self.site.sweep)
         except Exception as exc:  # say so on every tab, rather than go quiet
             problem = error("(infoint-site)", 1, 1, "E000", "stopped watching the journal"
                             f" ({type(exc).__name__}: {exc}); saves no longer rebuild the"

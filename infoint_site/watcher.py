@@ -14,6 +14,9 @@ QUIET_MS = 25
 once the journal has been quiet this long…"""
 MAX_BURST_MS = 300
 """…or once the burst has lasted this long."""
+IDLE_MS = 4000
+"""The journal is quiet (for `on_idle`) after this long without a change: long enough
+that the writer is most likely reading, not about to save again."""
 
 
 INPUTS = frozenset({"infoint.yaml", "content", "themes"})
@@ -43,12 +46,18 @@ class JournalFilter(watchfiles.DefaultFilter):
         return watched and super().__call__(change, path)
 
 
-def watch(root: Path, on_change: Callable[[set[str]], None], stop: threading.Event) -> None:
-    """Call `on_change` with the changed paths (relative to `root`) until `stop` is set."""
+def watch(root: Path, on_change: Callable[[set[str]], None], stop: threading.Event,
+          on_idle: Callable[[], object] = lambda: None, idle_ms: int = IDLE_MS) -> None:
+    """Call `on_change` with the changed paths (relative to `root`) until `stop` is set,
+    and `on_idle` after each `idle_ms` without a change."""
     journal_filter = JournalFilter(root)
     for changes in watchfiles.watch(journal_filter.root, watch_filter=journal_filter,
                                     debounce=MAX_BURST_MS, step=QUIET_MS, stop_event=stop,
-                                    raise_interrupt=False, yield_on_timeout=False):
+                                    raise_interrupt=False, rust_timeout=idle_ms,
+                                    yield_on_timeout=True):
+        if not changes:  # only a timeout yields nothing
+            on_idle()
+            continue
         paths = {rel for _, path in changes if (rel := journal_filter.relative(path))}
         if paths:
             on_change(paths)

@@ -1,0 +1,53 @@
+"""What a long-running process keeps from build to build, out of the collector's walks.
+
+`serve` keeps a whole build (the journal, its analysis, the pages) for the next one. To
+Python's cycle collector those are objects like any others: every full collection walks
+all of them, and at 10,000 files one started once or twice in every rebuild and took
+0.35–0.45 s, sometimes before the edited page was shown. `settle`, at the end of each
+build, freezes whatever exists (`gc.freeze`), so later collections walk only what newer
+builds make.
+
+Frozen objects are never collected, and old builds leave cyclic garbage (Jinja's
+contexts and macros refer to each other and to the analysis they showed): about 14 MB a
+rebuild at 10,000 files. `sweep` collects it, with everything unfrozen for that one
+collection; `serve` calls it once the journal has been quiet for a while, and `settle`
+itself after `SETTLES_PER_SWEEP` builds without one (a long run of saves), which bounds
+what the process holds beyond what it needs to that many builds' garbage. (Counting the
+frozen objects instead would walk them all: 55 ms at 10,000 files.)
+
+The frozen set is the process's, so this state is too.
+"""
+
+from __future__ import annotations
+
+import gc
+
+SETTLES_PER_SWEEP = 8
+"""`settle` sweeps itself once this many builds settled since the last sweep."""
+
+_unswept = SETTLES_PER_SWEEP - 1
+"""How many builds settled since the last sweep (the first build's settle sweeps)."""
+
+
+def settle() -> None:
+    """Freeze everything that exists now, after a sweep if `SETTLES_PER_SWEEP` builds
+    settled without one."""
+    global _unswept
+    _unswept += 1
+    if _unswept >= SETTLES_PER_SWEEP:
+        sweep()
+    else:
+        gc.freeze()
+
+
+def sweep() -> bool:
+    """Collect the garbage among frozen objects, then freeze what is left; False (and
+    nothing done) when no build settled since the last sweep."""
+    global _unswept
+    if not _unswept:
+        return False
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+    _unswept = 0
+    return True
