@@ -15,9 +15,9 @@ folder and reports medians of `--runs` runs of
   build: the journal computes follow-ups from it);
 * the same journal built by Hugo (Debian's ``hugo``) with minimal layouts, as a ratio
   (each Hugo build right before a cold build: the machine's speed drifts);
-* a contact's note saved while ``serve`` shows its page in Chromium → the page shows
-  the change (benchmarks/serve_latency.py; at least 5 saves; needs Playwright and
-  /usr/bin/chromium, else skipped with a note);
+* a contact's note, then their role, saved while ``serve`` shows their page in
+  Chromium → the page shows the change (benchmarks/serve_latency.py; at least 5 saves
+  of each; needs Playwright and /usr/bin/chromium, else skipped with a note);
 
 with each command's peak memory (maximum resident set size). Nothing is written into
 the repository. ``--files 200 --runs 1 --no-hugo --no-serve`` is the smoke run CI makes.
@@ -95,7 +95,7 @@ def serve_latency(journal: Path, saves: int) -> dict[str, tuple[float, float]]:
     the server runs in this process), or nothing when no browser can be driven."""
     try:
         from playwright.sync_api import sync_playwright
-        from serve_latency import CHROMIUM, LAUNCH_ARGS, measure
+        from serve_latency import CHROMIUM, LAUNCH_ARGS, SAVES, measure
     except ImportError as exc:
         print(f"  (serve latency skipped: {exc})", file=sys.stderr)
         return {}
@@ -103,13 +103,18 @@ def serve_latency(journal: Path, saves: int) -> dict[str, tuple[float, float]]:
         print(f"  (serve latency skipped: no {CHROMIUM})", file=sys.stderr)
         return {}
     contact = sorted((journal / "content" / "contacts").glob("*.md"))[0].stem
+    results: dict[str, tuple[float, float]] = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         try:
-            _, runs = measure(browser, journal, contact, TODAY, saves, "serve", quiet=True)
+            for save in SAVES:
+                _, runs = measure(browser, journal, contact, TODAY, saves, "serve", quiet=True,
+                                  save=save)
+                results[f"serve: {save} saved → visible"] = \
+                    (statistics.median(r.visible for r in runs), float("nan"))
         finally:
             browser.close()
-    return {"serve: save → visible": (statistics.median(r.visible for r in runs), float("nan"))}
+    return results
 
 
 def bench(files: int, runs: int, with_hugo: bool,

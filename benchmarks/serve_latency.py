@@ -1,12 +1,16 @@
 """Edit-to-reload latency of `infoint-site serve`: a file saved → the browser shows it.
 
     python benchmarks/serve_latency.py [--runs 7] [--files 10000] [--only example|generated]
+                                       [--save note|role]
 
 For the example journal (a copy of this repository's content/) and for a generated
 journal of `--files` files (benchmarks/generate.py), both in a temporary folder: start
 a `Preview` on 127.0.0.1, open a contact's page in Chromium (Debian's, through
-Playwright; every request off 127.0.0.1 is aborted), then, `--runs` times, append a
-unique marker to the contact's file and time how long until the page shows it.
+Playwright; every request off 127.0.0.1 is aborted), then, `--runs` times, save the
+contact's file with a unique marker and time how long until the page shows it. The
+marker is a line appended to the note (`--save note`, the default: `serve` shows such a
+save from the last analysis) or the contact's new `role` (`--save role`: a change to the
+front matter, which takes the journal's whole analysis before the page is shown).
 
 "save → visible" is measured on one clock: Python's wall time just before the write,
 and the browser's wall time (Date.now()) at the first animation frame whose text holds
@@ -79,8 +83,23 @@ class Run:
     rendered: int
 
 
+SAVES = ("note", "role")
+
+
+def save_marker(path: Path, marker: str, save: str) -> None:
+    """Save `path` with `marker` as a new line of its note, or as its `role`."""
+    if save == "note":
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(f"\n{marker}\n")
+        return
+    text = path.read_text(encoding="utf-8")
+    head, rule, rest = text.partition("\n---\n")
+    lines = [line for line in head.split("\n") if not line.startswith("role:")]
+    path.write_text("\n".join([*lines, f"role: {marker}"]) + rule + rest, encoding="utf-8")
+
+
 def measure(browser: Browser, root: Path, contact: str, day: date, runs: int,
-            label: str, quiet: bool = False) -> tuple[float, list[Run]]:
+            label: str, quiet: bool = False, save: str = "note") -> tuple[float, list[Run]]:
     """(the first build's seconds, one `Run` per save)."""
     reports = Reports()
     preview = Preview(root, "127.0.0.1", 0, lambda: day, reports)
@@ -100,8 +119,7 @@ def measure(browser: Browser, root: Path, contact: str, day: date, runs: int,
             marker = f"latency-marker-{n}-{time.time_ns()}"
             count = len(reports.outcomes)
             saved = time.time()
-            with open(path, "a", encoding="utf-8") as handle:
-                handle.write(f"\n{marker}\n")
+            save_marker(path, marker, save)
             shown = _shown_at(page, marker) / 1000
             reports.wait_beyond(count, 60)
             done, outcome = reports.outcomes[count]
@@ -178,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7, help="saves per journal (7, at least 5)")
     parser.add_argument("--files", type=int, default=10_000, help="generated journal size")
     parser.add_argument("--only", choices=("example", "generated"), help="one journal only")
+    parser.add_argument("--save", choices=SAVES, default="note",
+                        help="what each save changes: a line of the note, or the role")
     args = parser.parse_args(argv)
     if args.runs < 5:
         parser.error("--runs must be at least 5: the table shows medians")
@@ -191,14 +211,15 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.copytree(REPO / "content", root / "content")
                 shutil.copy(REPO / "infoint.yaml", root / "infoint.yaml")
                 first, runs = measure(browser, root, EXAMPLE_CONTACT, EXAMPLE_DAY, args.runs,
-                                      "example")
+                                      "example", save=args.save)
                 rows.append(("example journal", _files(root), first, runs))
             if args.only in (None, "generated"):
                 root = Path(tmp) / "generated"
                 print(f"generating {args.files} files…", flush=True)
                 generate(root, args.files)
                 contact = sorted((root / "content" / "contacts").glob("*.md"))[0].stem
-                first, runs = measure(browser, root, contact, TODAY, args.runs, "generated")
+                first, runs = measure(browser, root, contact, TODAY, args.runs, "generated",
+                                      save=args.save)
                 rows.append((f"generated, {args.files} files", _files(root), first, runs))
         finally:
             browser.close()
@@ -213,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
               f" | {_median([r.rebuild for r in runs])}"
               f" | {statistics.median(r.parsed for r in runs):.0f}"
               f" | {statistics.median(r.rendered for r in runs):.0f} |")
-    print(f"\n{len(rows[0][3]) if rows else 0} saves per journal; Python"
+    print(f"\n{len(rows[0][3]) if rows else 0} saves ({args.save}) per journal; Python"
           f" {sys.version.split()[0]}; the watcher coalesces bursts for"
           f" {QUIET_MS}–{MAX_BURST_MS} ms.")
     return 0
