@@ -29,10 +29,12 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
+from infoint_site import long_lived
 from infoint_site.devsite import Outcome
 from infoint_site.serve import Preview
 from infoint_site.watcher import MAX_BURST_MS, QUIET_MS
@@ -83,10 +85,11 @@ class Run:
     rendered: int
 
 
-SAVES = ("note", "role")
+Save = Literal["note", "role"]
+SAVES: tuple[Save, ...] = ("note", "role")
 
 
-def save_marker(path: Path, marker: str, save: str) -> None:
+def save_marker(path: Path, marker: str, save: Save) -> None:
     """Save `path` with `marker` as a new line of its note, or as its `role`."""
     if save == "note":
         with open(path, "a", encoding="utf-8") as handle:
@@ -99,7 +102,7 @@ def save_marker(path: Path, marker: str, save: str) -> None:
 
 
 def measure(browser: Browser, root: Path, contact: str, day: date, runs: int,
-            label: str, quiet: bool = False, save: str = "note") -> tuple[float, list[Run]]:
+            label: str, quiet: bool = False, save: Save = "note") -> tuple[float, list[Run]]:
     """(the first build's seconds, one `Run` per save)."""
     reports = Reports()
     preview = Preview(root, "127.0.0.1", 0, lambda: day, reports)
@@ -135,6 +138,7 @@ def measure(browser: Browser, root: Path, contact: str, day: date, runs: int,
     finally:
         context.close()
         preview.stop()
+        long_lived.reset()  # the next measurement starts without this one's builds
 
 
 def _shown_at(page: Page, marker: str) -> float:

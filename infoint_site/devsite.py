@@ -133,7 +133,7 @@ class DevSite:
 
     @property
     def building(self) -> bool:
-        """True while a build runs."""
+        """True while a build (or a `sweep`) runs."""
         return self._lock.locked()
 
     def forget_theme(self) -> None:
@@ -147,10 +147,9 @@ class DevSite:
         build, as the watcher reports them; None means anything may have changed.
         """
         with self._lock:
-            try:
-                return self._guarded(changed)
-            finally:
-                long_lived.settle()  # kept for the next build: out of the collector's walks
+            outcome = self._guarded(changed)
+            long_lived.settle()  # kept for the next build: out of the collector's walks
+            return outcome
 
     def sweep(self) -> bool:
         """Collect what earlier builds left behind (see `long_lived`), unless a build

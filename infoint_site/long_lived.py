@@ -25,16 +25,19 @@ import gc
 SETTLES_PER_SWEEP = 8
 """`settle` sweeps itself once this many builds settled since the last sweep."""
 
-_unswept = SETTLES_PER_SWEEP - 1
-"""How many builds settled since the last sweep (the first build's settle sweeps)."""
+_unswept = 0
+"""How many builds settled since the last sweep."""
+_swept = False
+"""Whether a sweep was made since the process started (or since `reset`): the first
+build's settle makes one."""
 
 
 def settle() -> None:
-    """Freeze everything that exists now, after a sweep if `SETTLES_PER_SWEEP` builds
-    settled without one."""
+    """Freeze everything that exists now, after a sweep if this is the first build or
+    `SETTLES_PER_SWEEP` builds settled without one."""
     global _unswept
     _unswept += 1
-    if _unswept >= SETTLES_PER_SWEEP:
+    if not _swept or _unswept >= SETTLES_PER_SWEEP:
         sweep()
     else:
         gc.freeze()
@@ -43,11 +46,19 @@ def settle() -> None:
 def sweep() -> bool:
     """Collect the garbage among frozen objects, then freeze what is left; False (and
     nothing done) when no build settled since the last sweep."""
-    global _unswept
+    global _unswept, _swept
     if not _unswept:
         return False
     gc.unfreeze()
     gc.collect()
     gc.freeze()
-    _unswept = 0
+    _unswept, _swept = 0, True
     return True
+
+
+def reset() -> None:
+    """Unfreeze everything and start afresh, as if no build had settled: for a process
+    that is done with its long-running builds (a benchmark between two `serve`s)."""
+    global _unswept, _swept
+    gc.unfreeze()
+    _unswept, _swept = 0, False

@@ -58,7 +58,11 @@ def frozen() -> Iterator[None]:
     block ends. Forked with them frozen, a worker's full collection no longer walks the
     whole inherited journal, writing to each object and so copying every page of it
     (0.25 s a worker at 10,000 files, a fifth of its pages' time); `build` renders in
-    one, where this process's own full collections walked the journal five times."""
+    one, where this process's own full collections walked the journal five times.
+
+    Its end unfreezes everything, also what `long_lived` froze for `serve` (which never
+    renders in workers): in a process that does both, as tests do, the collector walks
+    the kept build again until the next build settles."""
     global _FROZEN
     gc.freeze()
     _FROZEN += 1

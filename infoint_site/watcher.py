@@ -15,8 +15,10 @@ once the journal has been quiet this long…"""
 MAX_BURST_MS = 300
 """…or once the burst has lasted this long."""
 IDLE_MS = 4000
-"""The journal is quiet (for `on_idle`) after this long without a change: long enough
-that the writer is most likely reading, not about to save again."""
+"""The journal is quiet (for `on_idle`) after this long without an event under its
+folder: long enough that the writer is most likely reading, not about to save again.
+Events the filter drops count too (an editor's swap file, git, a `build` into public/):
+those can keep a journal from ever being quiet."""
 
 
 INPUTS = frozenset({"infoint.yaml", "content", "themes"})
@@ -49,7 +51,7 @@ class JournalFilter(watchfiles.DefaultFilter):
 def watch(root: Path, on_change: Callable[[set[str]], None], stop: threading.Event,
           on_idle: Callable[[], object] = lambda: None, idle_ms: int = IDLE_MS) -> None:
     """Call `on_change` with the changed paths (relative to `root`) until `stop` is set,
-    and `on_idle` after each `idle_ms` without a change."""
+    and `on_idle` after each `idle_ms` without any event under `root` (see `IDLE_MS`)."""
     journal_filter = JournalFilter(root)
     for changes in watchfiles.watch(journal_filter.root, watch_filter=journal_filter,
                                     debounce=MAX_BURST_MS, step=QUIET_MS, stop_event=stop,

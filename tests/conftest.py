@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from infoint_site import long_lived
 from infoint_site.pipeline import Loaded, load_journal
 
 REPO = Path(__file__).resolve().parents[1]
 
 MakeJournal = Callable[..., Path]
 LoadJournal = Callable[..., Loaded]
+
+
+@pytest.fixture(autouse=True)
+def _nothing_frozen() -> Iterator[None]:
+    """Each test starts and ends with nothing frozen: `serve`'s builds freeze what they
+    keep (`long_lived`), and the test process is not a `serve`."""
+    long_lived.reset()
+    yield
+    long_lived.reset()
 
 
 def write_files(root: Path, files: Mapping[str, str]) -> None:

@@ -3,8 +3,8 @@
 A full collection at 10,000 files walked the whole kept build (0.35–0.45 s, once or
 twice a rebuild): each build is frozen when it ends (`long_lived.settle`), and the
 garbage old builds leave among frozen objects is collected when the journal is quiet
-(`DevSite.sweep`, called by the watcher) or when a long run of saves has doubled what is
-frozen.
+(`DevSite.sweep`, called by the watcher) or after `SETTLES_PER_SWEEP` builds without a
+sweep. Each test starts with nothing frozen and no sweep made (conftest.py).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import gc
 import threading
 import time
 import weakref
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -36,14 +35,6 @@ class _Cycle:
         self.me = self
 
 
-@pytest.fixture(autouse=True)
-def _collector_as_it_was() -> Iterator[None]:
-    """Leave the test process's collector as these tests found it: nothing frozen."""
-    yield
-    gc.unfreeze()
-    long_lived._unswept = long_lived.SETTLES_PER_SWEEP - 1
-
-
 @pytest.fixture
 def renderers(monkeypatch: pytest.MonkeyPatch) -> list[weakref.ref[SiteRenderer]]:
     """A weak reference to every renderer `DevSite` makes (one a build)."""
@@ -61,7 +52,7 @@ def renderers(monkeypatch: pytest.MonkeyPatch) -> list[weakref.ref[SiteRenderer]
 def test_sweep_collects_cycles_that_were_frozen() -> None:
     cycle = _Cycle()
     alive = weakref.ref(cycle)
-    long_lived.settle()  # the first settle also sweeps; this freezes the cycle
+    long_lived.settle()  # the first settle sweeps; this one freezes the cycle
     assert gc.get_freeze_count() > 0
     long_lived.settle()
     del cycle
@@ -110,7 +101,7 @@ def test_a_build_is_kept_out_of_the_collectors_walks_until_a_sweep_frees_it(
 def test_no_sweep_while_a_build_runs(example_journal: Path, tmp_path: Path) -> None:
     site = DevSite(example_journal, tmp_path / "out", lambda: DAY)
     assert site.rebuild().ok
-    long_lived._unswept = True
+    long_lived._unswept = 1
     with site._lock:  # as a build on another thread holds it
         assert not site.sweep()
     assert site.sweep()
@@ -130,8 +121,11 @@ def test_the_watcher_calls_on_idle_when_the_journal_is_quiet(example_journal: Pa
                               kwargs={"on_idle": on_idle, "idle_ms": 200}, daemon=True)
     started = time.monotonic()
     thread.start()
-    thread.join(timeout=10)
-    assert not thread.is_alive(), "on_idle was not called twice within 10 s"
+    try:
+        thread.join(timeout=10)
+        assert not thread.is_alive(), "on_idle was not called twice within 10 s"
+    finally:
+        stop.set()
     assert not changes
     assert idle[0] - started >= 0.15
 
