@@ -18,7 +18,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import parallel
 from .affected import PageInputs, page_inputs
 from .analysis import analyze
 from .body_edit import only_bodies_changed
@@ -99,12 +98,12 @@ def _build(root: Path, today: date | None, out: Path | None, strict: bool,
     files = tuple((f.kind, f.path, f.digest()) for f in sources.files)
     with contextlib.ExitStack() as stack:
         # The output folder is checked and the new site's folder made ready (walks of
-        # 10,000 page folders each) while forked processes parse the journal.
+        # 10,000 page folders each) by a forked process of low priority, while this one
+        # parses and analyses the journal (with forked parsers, when it is new to the
+        # cache): on a core of its own where one is free, and in the lulls otherwise.
         ready = _Ready(root, target, stack, early=not wrong)
-        if cache is not None and cache.status == "loaded" and workers > 1 \
-                and len(files) >= APART_MIN_FILES and hasattr(os, "fork") \
-                and sum(not cache.has_parsed(f) for f in files) < parallel.PARALLEL_MIN_FILES:
-            ready.apart()  # (parsed here, not by forked processes: see `ParseMemo`)
+        if workers > 1 and len(files) >= APART_MIN_FILES and hasattr(os, "fork"):
+            ready.apart()
         with uncollected():  # the journal is made, then frozen: no collection ever walks it
             loaded = process(sources, today, ParseMemo(cache), workers, meanwhile=ready)
             settings = loaded.journal.settings
@@ -139,16 +138,16 @@ def _read(root: Path, cache: BuildCache | None, last_state: dict | None) -> Sour
 
 
 class _Ready:
-    """Called while forked processes parse the journal (a big one): checks the output
-    folder (`check_output`), then enters a `SiteWriter` for it into `stack`, so that
-    their walks of 10,000 page folders each are done meanwhile. A refusal is raised by
-    `writer`, after the journal's own errors, which come first. (A build stopped by
-    those errors then has made and removed its new folder beside the output, or put the
-    spare back: the folders' times change, and nothing else.) With settings in error,
-    no folder to hold the output, or a small journal parsed in this process, `writer`
-    does it all once the journal is known to be sound. A big journal parsed in this
-    process (most of its files known to the cache) has it done by a forked process
-    (`apart`) while this one loads and analyses."""
+    """Checks the output folder (`check_output`), then enters a `SiteWriter` for it
+    into `stack`: walks of 10,000 page folders each. A big journal has that done by a
+    forked process (`apart`) while this one parses and analyses; otherwise it is done
+    here, while forked processes parse the journal (`__call__`, when it is called) or
+    by `writer`. A refusal is raised by `writer`, after the journal's own errors, which
+    come first. (A build stopped by those errors then has made and removed its new
+    folder beside the output, or put the spare back: the folders' times change, and
+    nothing else.) With settings in error, no folder to hold the output, or a small
+    journal parsed in this process, `writer` does it all once the journal is known to
+    be sound."""
 
     def __init__(self, root: Path, target: Path, stack: contextlib.ExitStack,
                  early: bool) -> None:
@@ -159,10 +158,10 @@ class _Ready:
         self._apart: tuple[SiteWriter | None, Apart] | None = None
 
     def apart(self) -> None:
-        """Start what `__call__` does in a forked process, now: for a big journal whose
-        files are nearly all known to the cache (parsed, or rather unpickled, in this
-        process), so that the walks go on while it loads and analyses. A build stopped
-        by the journal's errors (or Ctrl-C) waits for it and gives the spare back."""
+        """Start what `__call__` does in a forked process of low priority, now: for a
+        big journal, so that the walks go on while this one parses (or loads from the
+        cache) and analyses, taking what CPU the parsers leave. A build stopped by the
+        journal's errors (or Ctrl-C) waits for it and gives the spare back."""
         if not self.early or self._apart is not None:
             return
         writer = SiteWriter(self.target, _spare(self.root)) \
@@ -173,7 +172,7 @@ class _Ready:
             return writer.prepared() if writer is not None else None
 
         try:
-            self._apart = (writer, Apart(prepare))
+            self._apart = (writer, Apart(prepare, nice=APART_NICE))
         except ApartFailed:
             return  # `writer` does it all here
         self.stack.callback(self._unused)
@@ -380,8 +379,12 @@ def _last_build(cache: BuildCache | None, target: Path, global_digest: bytes) ->
 
 
 APART_MIN_FILES = 1000
-"""A journal of this many files, nearly all known to the cache, has its output folder
-readied by a forked process (`_Ready.apart`): walks of as many page folders."""
+"""A journal of this many files has its output folder readied by a forked process
+(`_Ready.apart`): walks of as many page folders."""
+APART_NICE = 10
+"""How much lower the priority of that process is (see `parallel.Apart`): while forked
+parsers take both cores, it waits for the reading and the analysis, when one is free;
+not the lowest, so that a machine busy with other work does not starve it."""
 LISTING = b"listing"
 """The fingerprint of a listing in the cache: it is kept only by the body-only rule."""
 SPARE_SITE = "previous-site"

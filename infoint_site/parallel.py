@@ -335,9 +335,13 @@ class Apart:
     """`work()` run in a forked process while this one goes on; `result` waits for it
     and gives what it returned (or raises what it raised). The process is forked at
     once (`ApartFailed` if it cannot be) and ignores Ctrl-C, which this one is left to
-    handle: `result` must be called, on the way out too, and it reaps the process."""
+    handle: `result` must be called, on the way out too, and it reaps the process.
 
-    def __init__(self, work: Callable[[], Any]) -> None:
+    With `nice`, the forked process runs at that lower priority: it then takes a core
+    only when the others leave it one (`build` readies its output folder this way while
+    the journal is parsed, and does it in the lulls, the reading and the analysis)."""
+
+    def __init__(self, work: Callable[[], Any], nice: int = 0) -> None:
         read, write = os.pipe()
         try:
             pid = os.fork()
@@ -350,6 +354,9 @@ class Apart:
             try:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 os.close(read)
+                if nice:
+                    with contextlib.suppress(OSError):
+                        os.nice(nice)
                 try:
                     answer: tuple[bool, Any] = (True, work())
                 except Exception as exc:  # handed back to be raised there

@@ -110,12 +110,12 @@ def test_the_journals_errors_come_before_a_refused_output(journal: Path, tmp_pat
 
 @pytest.fixture
 def apart(journal: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Cached builds of the example journal ready their output apart; how many did."""
+    """Builds of the example journal ready their output apart; how many did."""
     started: list[int] = []
 
-    def counted(work: Callable[[], object]) -> parallel.Apart:
+    def counted(work: Callable[[], object], nice: int = 0) -> parallel.Apart:
         started.append(1)
-        return parallel.Apart(work)
+        return parallel.Apart(work, nice)
 
     monkeypatch.setattr(build, "APART_MIN_FILES", 1)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 1000)  # parsed in this process
@@ -131,16 +131,39 @@ def test_apart_hands_back_what_its_work_returned_or_raised() -> None:
         parallel.Apart(lambda: os._exit(3)).result()
 
 
+def test_apart_runs_its_work_at_the_priority_it_is_given() -> None:
+    """The build's readying process takes only the CPU the parsers leave."""
+    mine = os.nice(0)
+    assert parallel.Apart(lambda: os.nice(0)).result() == mine
+    assert parallel.Apart(lambda: os.nice(0), nice=build.APART_NICE).result() == \
+        min(19, mine + build.APART_NICE)
+
+
+def test_a_new_journal_is_parsed_by_forked_processes_and_readied_apart(
+        journal: Path, tmp_path: Path, apart: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build from nothing: forked parsers, and the output readied by a third process
+    (over the recycled spare, the second time)."""
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 1)
+    out, plain = tmp_path / "site", tmp_path / "plain"
+    build_site(journal, TODAY, out, use_cache=False, workers=2)
+    build_site(journal, TODAY, out, use_cache=False, workers=2)
+    assert apart == [1, 1]
+    assert tree(journal / SPARE)
+    build_site(journal, TODAY, plain, use_cache=False, workers=1)
+    assert {p: d for p, (d, _) in tree(out).items()} == \
+        {p: d for p, (d, _) in tree(plain).items()}
+
+
 def test_a_cached_build_readied_apart_writes_the_same_site(
         journal: Path, tmp_path: Path, apart: list[int]) -> None:
     out, plain = tmp_path / "site", tmp_path / "plain"
     build_site(journal, TODAY, out, workers=2)  # fills the cache
-    assert apart == []
+    assert apart == [1]  # a build from nothing too
     (journal / "content/contacts/zoe-adams.md").write_text(
         "---\nname: Zoe Adams\nrole: Analyst\n---\nMet at a meetup.\n", encoding="utf-8")
     build_site(journal, TODAY, out, workers=2, quick=False)
     build_site(journal, TODAY, out, workers=2, quick=False)  # over the recycled spare
-    assert apart == [1, 1]
+    assert apart == [1, 1, 1]
     build_site(journal, TODAY, plain, use_cache=False, workers=1)
     assert {p: d for p, (d, _) in tree(out).items()} == \
         {p: d for p, (d, _) in tree(plain).items()}
@@ -157,7 +180,7 @@ def test_a_journal_error_keeps_the_site_and_the_spare_readied_apart(
         "---\nname: Zoe Adams\nreferred_by: [\n---\n", encoding="utf-8")
     with pytest.raises(JournalInvalid):
         build_site(journal, TODAY, out, workers=2, quick=False)
-    assert apart == [1, 1]
+    assert apart == [1, 1, 1]
     assert tree(out) == site
     assert tree(journal / SPARE) == spare  # the very files, not copies
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".infoint-tmp")]
@@ -174,7 +197,7 @@ def test_an_output_refused_apart_is_said_after_the_journals_errors(
         "---\nname: Zoe Adams\nreferred_by: [\n---\n", encoding="utf-8")
     with pytest.raises(JournalInvalid):
         build_site(journal, TODAY, out, workers=2, quick=False)
-    assert apart == [1, 1]
+    assert apart == [1, 1, 1]
     assert (out / "thesis.pdf").read_bytes() == b"%PDF"
 
 
@@ -183,7 +206,8 @@ def test_a_forked_process_that_dies_leaves_the_readying_to_this_one(
     out, plain = tmp_path / "site", tmp_path / "plain"
     build_site(journal, TODAY, out, workers=2)
     build_site(journal, TODAY, out, workers=2, quick=False)  # a spare to recycle
-    monkeypatch.setattr(build, "Apart", lambda work: parallel.Apart(lambda: os._exit(3)))
+    monkeypatch.setattr(build, "Apart",
+                        lambda work, nice: parallel.Apart(lambda: os._exit(3)))
     build_site(journal, TODAY, out, workers=2, quick=False)
     build_site(journal, TODAY, plain, use_cache=False, workers=1)
     assert {p: d for p, (d, _) in tree(out).items()} == \
