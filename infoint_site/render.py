@@ -37,7 +37,15 @@ from .render_memo import RenderMemo, freeze
 from .templating import Environment, StoredBytecode
 from .theme import Theme, default_theme_dir
 from .urls import SECTIONS, Urls
-from .views import CONTACT_STATUS_ORDER, FollowUpView, Views, long_date, redact, short_date
+from .views import (
+    CONTACT_STATUS_ORDER,
+    FollowUpView,
+    MeetingRow,
+    Views,
+    long_date,
+    redact,
+    short_date,
+)
 
 if TYPE_CHECKING:
     from .writer import Written
@@ -48,20 +56,6 @@ BODY_BLIND = frozenset({"follow-ups/index.html", "contacts/index.html", "meeting
                         "404.html", "calendar.ics"})
 """Files that show nothing of a note's body (the dashboard does: whether a person has
 research notes; so do the search index and the question pages)."""
-
-
-@dataclass(frozen=True, slots=True)
-class MeetingRow:
-    """A meeting as one line of a table."""
-
-    id: str
-    url: str
-    date: Any
-    time: Any
-    with_names: str
-    format: str | None
-    status: str
-    outcome: str | None
 
 
 @dataclass
@@ -117,8 +111,9 @@ class SiteRenderer:
             .is_relative_to(default_theme_dir())
         """Whether macros.html is the default theme's (see `follow_up_html`)."""
         if isinstance(self.env, Environment):  # its module kept for pages alike
-            self.env.keep_modules_of(frozenset({"macros.html"} if self._shared_follow_ups
-                                               else ()))
+            self.env.keep_modules_of(
+                frozenset({"macros.html"} if self._shared_follow_ups else ()),
+                {"macros.html": default_macros.macros} if self._shared_follow_ups else None)
         self.holes: dict[str, list[Hole]] | None = None
         """When a dict (set by `build`): site file → where each note's HTML stands in it,
         for every page rendered, for the quick rebuild (see `quick`); and where contacts'

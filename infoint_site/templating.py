@@ -60,6 +60,10 @@ def _value_key(value: Any) -> tuple[Any, ...]:
     return (kind, id(value))
 
 
+PythonMacros = Callable[[Mapping[str, Any], Any], Mapping[str, Callable[..., Any]]]
+"""(a module's context, the module) → macros of that module, by name, in Python."""
+
+
 class Template(jinja2.Template):
     """A template whose ``{{ … }}`` escape with `escape_text`, and whose module, when
     its environment may keep it (`Environment.keep_modules_of`), is kept for pages that
@@ -95,6 +99,9 @@ class Template(jinja2.Template):
             if len(kept) >= _KEPT_MODULES:
                 kept.clear()
             module = kept[key] = super().make_module(vars, shared, locals)
+            faster = environment.python_macros.get(self.name)  # type: ignore[attr-defined]
+            if faster is not None:
+                module.__dict__.update(faster(vars, module))
         return module
 
     def _free_names(self) -> tuple[str, ...]:
@@ -114,10 +121,15 @@ class Environment(jinja2.Environment):
         super().__init__(*args, **kwargs)
         self.modules_to_keep: frozenset[str] = frozenset()
         self.kept_modules: dict[Any, jinja2.environment.TemplateModule] = {}
+        self.python_macros: dict[str, PythonMacros] = {}
 
-    def keep_modules_of(self, names: frozenset[str]) -> None:
+    def keep_modules_of(self, names: frozenset[str],
+                        python_macros: Mapping[str, PythonMacros] | None = None) -> None:
         """Let the modules of the templates `names` be kept (`Template.make_module`), and
         let go of those kept so far (they hold the context of the pages that made them).
+        A kept module of a template in `python_macros` has some of its macros replaced by
+        what that gives for the module's context and the module, Python functions that
+        write the very same bytes (`default_macros.macros`).
 
         Only for a template known to depend on nothing but its free names: one that keeps
         no state at its top (`namespace`, `cycler`), includes or imports nothing with
@@ -126,6 +138,7 @@ class Environment(jinja2.Environment):
         does."""
         self.modules_to_keep = names
         self.kept_modules = {}
+        self.python_macros = dict(python_macros or {})
 
 
 class TemplateStore(Protocol):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 
 from .analysis import Analysis
 from .followups import FollowUp
@@ -57,6 +57,20 @@ class Link:
     text: str
     url: str | None
     """None when there is no page (a suggested person with no file yet)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRow:
+    """A meeting as one line of a table."""
+
+    id: str
+    url: str
+    date: date
+    time: time | None
+    with_names: str
+    format: str | None
+    status: str
+    outcome: str | None
 
 
 @dataclass(frozen=True, slots=True)

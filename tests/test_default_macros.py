@@ -1,10 +1,10 @@
-"""The default theme's `follow_up` macro in Python gives the macro's very bytes."""
+"""The default theme's macros in Python give the macros' very bytes."""
 
 from __future__ import annotations
 
 import dataclasses
 import sys
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from infoint_site.followups import FollowUp
 from infoint_site.pipeline import load_journal
 from infoint_site.render import RenderMemo, SiteRenderer
 from infoint_site.theme import find_theme
-from infoint_site.views import FollowUpView, Link
+from infoint_site.views import FollowUpView, Link, MeetingRow
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 22)
@@ -29,11 +29,21 @@ def renderer(root: Path) -> SiteRenderer:
     return SiteRenderer(loaded.analysis, find_theme(root, "default"), memo=RenderMemo())
 
 
-def jinja_macro(r: SiteRenderer, base: str) -> Any:
-    """The macro itself, as a page at `base` calls it (with the site's globals)."""
+def jinja_module(r: SiteRenderer, base: str) -> Any:
+    """The macros themselves, as a page at `base` imports them (with the site's
+    globals), in a module made afresh (not kept: no Python in it)."""
     shown = {k: v for k, v in r._globals().items() if k != "follow_up_html"}
     return r.env.get_template("macros.html").make_module(
-        {**shown, "base": base, "section": ""}).follow_up
+        {**shown, "base": base, "section": ""})
+
+
+def jinja_macro(r: SiteRenderer, base: str) -> Any:
+    return jinja_module(r, base).follow_up
+
+
+def python_macros(r: SiteRenderer, base: str) -> dict[str, Any]:
+    module = jinja_module(r, base)
+    return default_macros.macros({**r._globals(), "base": base}, module)
 
 
 @pytest.fixture(scope="module")
@@ -87,3 +97,84 @@ def test_any_follow_up(example: SiteRenderer, kind: str, contact: str, meeting: 
     assert default_macros.follow_up(view, base) == jinja_macro(example, base)(view)
     assert default_macros.follow_up(dataclasses.replace(view, mailto=""), base) == \
         jinja_macro(example, base)(dataclasses.replace(view, mailto=""))
+
+
+# -- link, badge, done_value, meeting_row ---------------------------------------------
+
+
+def test_the_pages_of_the_default_theme_call_the_python_macros(example: SiteRenderer) -> None:
+    """A page's import of macros.html gets them; a theme's own macros.html would not."""
+    page = example.env.get_template("contact.html")
+    context = {**example._globals(), "base": "../../", "section": ""}
+    module = example.env.get_template("macros.html").make_module(context, shared=True)
+    assert page is not None
+    for name in ("link", "badge", "done_value", "meeting_row"):
+        assert getattr(module, name).__module__ == "infoint_site.default_macros", name
+    assert type(module.follow_up).__name__ == "Macro"  # (called as follow_up_html)
+
+
+def test_every_link_badge_and_row_of_the_example_journal(example: SiteRenderer) -> None:
+    views, journal = example.views, example.journal
+    links = [views.contact_link(c) for c in journal.contacts] + \
+        [views.company_link(c) for c in journal.companies] + [Link("Sam <&> Lee", None)]
+    rows = [example.meeting_row(m) for m in journal.meetings.values()]
+    analysis = example.analysis
+    statuses = {*analysis.contact_status.values(), *analysis.meeting_status.values()}
+    assert any(r.time for r in rows)  # (none without: the test below has them)
+    for base in BASES:
+        jinja, python = jinja_module(example, base), python_macros(example, base)
+        for link in links:
+            assert python["link"](link) == jinja.link(link)
+        for status in statuses:
+            assert python["badge"](status) == jinja.badge(status)
+        for row in rows:
+            assert python["meeting_row"](row) == jinja.meeting_row(row)
+        for value in (True, False, None, date(2026, 1, 5)):
+            assert python["done_value"](value) == jinja.done_value(value)
+
+
+WORD = st.none() | TEXT
+
+
+@settings(max_examples=300, deadline=None)
+@given(link=LINK, status=TEXT, done=st.none() | st.booleans() | st.dates(),
+       row=st.builds(MeetingRow, TEXT, TEXT, st.dates(), st.none() | st.times(), TEXT, WORD,
+                     TEXT, WORD),
+       base=st.sampled_from([*BASES, "<&>"]))
+def test_any_link_badge_done_value_and_row(example: SiteRenderer, link: Link, status: str,
+                                           done: Any, row: MeetingRow, base: str) -> None:
+    jinja, python = jinja_module(example, base), python_macros(example, base)
+    assert python["link"](link) == jinja.link(link)
+    assert python["badge"](status) == jinja.badge(status)
+    assert python["done_value"](done) == jinja.done_value(done)
+    assert python["meeting_row"](row) == jinja.meeting_row(row)
+
+
+@pytest.mark.parametrize(("name", "args", "kwargs"), [
+    ("link", (Link("Jo", "contacts/jo/"),), {"l": 1}),  # a keyword: Jinja says what is wrong
+    ("link", ({"text": "Jo", "url": None},), {}),  # a mapping, not a Link
+    ("badge", (3,), {}),
+    ("badge", (), {"status": "met"}),
+    ("done_value", ("2026-01-05",), {}),
+    ("done_value", (0,), {}),
+    ("meeting_row", (MeetingRow("m", "u/", "2026-01-05", None, "Jo", None, "done", None),), {}),
+])
+def test_anything_else_goes_to_the_macro(example: SiteRenderer, name: str,
+                                         args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    jinja, python = jinja_module(example, "../"), python_macros(example, "../")
+
+    def outcome(call: Any) -> Any:
+        try:
+            return call(*args, **kwargs)
+        except Exception as exc:  # the same error, from the same macro
+            return type(exc), str(exc)
+
+    assert outcome(python[name]) == outcome(getattr(jinja, name))
+
+
+def test_a_time_at_midnight_is_shown(example: SiteRenderer) -> None:
+    row = MeetingRow("m", "meetings/m/", date(2026, 1, 5), time(0, 0), "Jo", "video-call",
+                     "done", "next-steps")
+    shown = python_macros(example, "")["meeting_row"](row)
+    assert "00:00" in shown
+    assert shown == jinja_module(example, "").meeting_row(row)
