@@ -27,10 +27,20 @@ if _replace is not None and _replace("<&>'\"x") != str(markupsafe.escape("<&>'\"
     _replace = None
 
 
+_Markup = markupsafe.Markup
+
+
 def escape_text(value: Any, /) -> markupsafe.Markup:
-    """`markupsafe.escape(value)`, made without `Markup.__new__` when `value` is a str."""
-    if type(value) is str and _replace is not None:
-        return _new(markupsafe.Markup, _replace(value))
+    """`markupsafe.escape(value)`, made without `Markup.__new__` when `value` is a str
+    or an int, and `value` itself when it is a `Markup` already (which markupsafe would
+    copy: a macro's output, say, a tenth of the values a record page shows)."""
+    kind = type(value)
+    if kind is str and _replace is not None:
+        return _new(_Markup, _replace(value))
+    if kind is _Markup:
+        return value  # type: ignore[no-any-return]
+    if kind is int:
+        return _new(_Markup, int.__repr__(value))
     return markupsafe.escape(value)
 
 

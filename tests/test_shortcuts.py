@@ -25,7 +25,8 @@ class Shown:
 @settings(max_examples=2000, deadline=None)
 @given(TEXT)
 def test_escape_text_is_markupsafes_escape(text: str) -> None:
-    for value in (text, markupsafe.Markup(text), len(text), Shown(), None):
+    for value in (text, markupsafe.Markup(text), len(text), -len(text) * 10**20, True, 2.5,
+                  Shown(), None):
         mine, theirs = escape_text(value), markupsafe.escape(value)
         assert mine == theirs and type(mine) is type(theirs) is markupsafe.Markup
         assert escaped(value) == str(theirs) and type(escaped(value)) is str
