@@ -15,9 +15,10 @@ folder and reports medians of `--runs` runs of
   build: the journal computes follow-ups from it);
 * the same journal built by Hugo (Debian's ``hugo``) with minimal layouts, as a ratio
   (each Hugo build right before a cold build: the machine's speed drifts);
-* a contact's note, then their role, saved while ``serve`` shows their page in
-  Chromium → the page shows the change (benchmarks/serve_latency.py; at least 5 saves
-  of each; needs Playwright and /usr/bin/chromium, else skipped with a note);
+* a contact's note, then their role, then their ``last_contact`` date saved while
+  ``serve`` shows their page in Chromium → the page shows the change
+  (benchmarks/serve_latency.py; at least 5 saves of each; needs Playwright and
+  /usr/bin/chromium, else skipped with a note);
 
 with each command's peak memory (maximum resident set size). Nothing is written into
 the repository. ``--files 200 --runs 1 --no-hugo --no-serve`` is the smoke run CI makes.

@@ -1,16 +1,18 @@
 """Edit-to-reload latency of `infoint-site serve`: a file saved → the browser shows it.
 
     python benchmarks/serve_latency.py [--runs 7] [--files 10000] [--only example|generated]
-                                       [--save note|role]
+                                       [--save note|role|date]
 
 For the example journal (a copy of this repository's content/) and for a generated
 journal of `--files` files (benchmarks/generate.py), both in a temporary folder: start
 a `Preview` on 127.0.0.1, open a contact's page in Chromium (Debian's, through
 Playwright; every request off 127.0.0.1 is aborted), then, `--runs` times, save the
 contact's file with a unique marker and time how long until the page shows it. The
-marker is a line appended to the note (`--save note`, the default: `serve` shows such a
-save from the last analysis) or the contact's new `role` (`--save role`: a change to the
-front matter, which takes the journal's whole analysis before the page is shown).
+marker is a line appended to the note (`--save note`, the default), the contact's new
+`role` (`--save role`), or their `last_contact` date (`--save date`, shown as "1 Jan
+2001", the year the run's). `serve` shows the first two from the last analysis, with
+the one record swapped in (nothing the journal computes reads them); a date takes the
+journal's whole analysis (follow-ups are computed from it) before the page is shown.
 
 "save → visible" is measured on one clock: Python's wall time just before the write,
 and the browser's wall time (Date.now()) at the first animation frame whose text holds
@@ -85,20 +87,30 @@ class Run:
     rendered: int
 
 
-Save = Literal["note", "role"]
-SAVES: tuple[Save, ...] = ("note", "role")
+Save = Literal["note", "role", "date"]
+SAVES: tuple[Save, ...] = ("note", "role", "date")
 
 
-def save_marker(path: Path, marker: str, save: Save) -> None:
-    """Save `path` with `marker` as a new line of its note, or as its `role`."""
+def save_marker(path: Path, n: int, save: Save) -> str:
+    """Save `path` with the `n`th run's marker as a new line of its note, as its `role`,
+    or as its `last_contact` (a date in the year 2001 + `n`); what the page then shows."""
     if save == "note":
+        marker = f"latency-marker-{n}-{time.time_ns()}"
         with open(path, "a", encoding="utf-8") as handle:
             handle.write(f"\n{marker}\n")
-        return
+        return marker
+    field, value, marker = ("role", f"latency-marker-{n}-{time.time_ns()}", "") \
+        if save == "role" else ("last_contact", f"{2001 + n}-01-01", f"1 Jan {2001 + n}")
     text = path.read_text(encoding="utf-8")
     head, rule, rest = text.partition("\n---\n")
-    lines = [line for line in head.split("\n") if not line.startswith("role:")]
-    path.write_text("\n".join([*lines, f"role: {marker}"]) + rule + rest, encoding="utf-8")
+    lines = head.split("\n")  # the field's line replaced where it stands, or added last:
+    at = next((i for i, line in enumerate(lines) if line.startswith(f"{field}:")), None)
+    if at is None:  # no other line moves (their places are part of the record)
+        lines.append(f"{field}: {value}")
+    else:
+        lines[at] = f"{field}: {value}"
+    path.write_text("\n".join(lines) + rule + rest, encoding="utf-8")
+    return marker or value
 
 
 def measure(browser: Browser, root: Path, contact: str, day: date, runs: int,
@@ -119,10 +131,9 @@ def measure(browser: Browser, root: Path, contact: str, day: date, runs: int,
         path = root / "content" / "contacts" / f"{contact}.md"
         results = []
         for n in range(runs):
-            marker = f"latency-marker-{n}-{time.time_ns()}"
             count = len(reports.outcomes)
             saved = time.time()
-            save_marker(path, marker, save)
+            marker = save_marker(path, n, save)
             shown = _shown_at(page, marker) / 1000
             reports.wait_beyond(count, 60)
             done, outcome = reports.outcomes[count]
@@ -201,7 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=10_000, help="generated journal size")
     parser.add_argument("--only", choices=("example", "generated"), help="one journal only")
     parser.add_argument("--save", choices=SAVES, default="note",
-                        help="what each save changes: a line of the note, or the role")
+                        help="what each save changes: a line of the note, the role, or the"
+                        " last_contact date")
     args = parser.parse_args(argv)
     if args.runs < 5:
         parser.error("--runs must be at least 5: the table shows medians")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from .analysis import Analysis
 from .followups import FollowUp
 from .journal import name_index, resolve_person
-from .records import Contact
+from .records import Contact, Meeting, Record
 
 Page = tuple[str, str]
 """("contact" | "meeting" | "company", id)."""
@@ -99,6 +99,21 @@ def affected_pages(old: PageInputs, new: PageInputs) -> set[Page] | None:
     for page in old.follow_ups.keys() | new.follow_ups.keys():
         if old.follow_ups.get(page) != new.follow_ups.get(page):
             marks.pages.add(page)
+    return marks.pages
+
+
+def pages_of_one_change(old: PageInputs, new: PageInputs, before: Record,
+                        after: Record) -> set[Page]:
+    """The record pages a change of the one record `before` into `after` reaches, as
+    `affected_pages` finds them, when nothing else differs between `old` and `new`
+    (what the journal computes included: see `body_edit.shown_edit`)."""
+    marks = _Marks(old, new)
+    if isinstance(after, Contact):
+        marks.contact_changed(after.id, before, after)  # type: ignore[arg-type]
+    elif isinstance(after, Meeting):
+        marks.meeting_changed(after.id)
+    else:
+        marks.company_changed(after.id)
     return marks.pages
 
 

@@ -9,8 +9,9 @@ records the problems instead.
 A save is shown in up to three steps, each a snapshot, so that the tab on the edited
 page reloads in a blink even at 10,000 files:
 
-1. a note whose body alone changed: its page (and the preparation sheets quoting it)
-   from the last analysis (`body_edit`), before anything else is computed;
+1. a note whose body alone changed, or a field nothing computes from (a contact's role,
+   a meeting's place…): the pages that show it, from the last analysis (`body_edit`),
+   before anything else is computed;
 2. every record page the edit can reach (`affected`), from the full analysis;
 3. the listings (dashboard, follow-ups, search…), which show the whole journal and
    take the longest; the site then equals a fresh `build`, byte for byte.
@@ -29,7 +30,7 @@ from datetime import date
 from pathlib import Path
 
 from . import long_lived
-from .body_edit import body_edit, only_bodies_changed
+from .body_edit import body_edit, only_bodies_changed, shown_edit
 from .clock import today_in
 from .encrypt import Sealer, SiteKey, check_password, site_key
 from .errors import InfointError
@@ -189,7 +190,7 @@ class DevSite:
         sources = self._read(changed)
         self._early = Outcome(True, [], [], 0.0)
         if changed is not None and len(changed) == 1:
-            self._show_body_edit(sources, next(iter(changed)))
+            self._show_edit_early(sources, next(iter(changed)))
         loaded = process(sources, self.today(), memo=self.parse_memo)
         if loaded.failed():
             return self._failed(loaded.problems, started)
@@ -219,15 +220,15 @@ class DevSite:
         if count(problems)[0]:
             return self._failed(problems, started)
         shown.extend(self._publish(files, sealer, problems))
-        early = self._early  # what showing an edited note early did (see _show_body_edit)
+        early = self._early  # what showing an edit early did (see _show_edit_early)
         return Outcome(True, problems, sorted({*shown, *early.changed}),
                        time.perf_counter() - started, self.parse_memo.parsed + early.parsed,
                        self.render_memo.rendered + early.rendered)
 
-    def _show_body_edit(self, sources: Sources, rel: str) -> None:
-        """When the save at `rel` changed a note's body only, publish the pages that show
-        it at once, from the last analysis (see `body_edit`); the full rebuild follows
-        and corrects anything this got wrong."""
+    def _show_edit_early(self, sources: Sources, rel: str) -> None:
+        """When the save at `rel` changed nothing the journal computes from (a note's
+        body, a contact's role…), publish the pages that show it at once, from the last
+        analysis (see `body_edit`); the full rebuild follows."""
         loaded, inputs = self._loaded, self.render_memo.inputs
         if (loaded is None or inputs is None or self.render_memo.env is None
                 or not self.snapshot.epoch or any(p.path == rel for p in self._problems)):
@@ -242,7 +243,9 @@ class DevSite:
         record, found = self.parse_memo.parse(source)
         parsed = self.parse_memo.parsed - parsed
         self._early = Outcome(True, [], [], 0.0, parsed)
-        edit = body_edit(loaded.analysis, record) if record is not None and not found else None
+        if record is None or found:
+            return
+        edit = body_edit(loaded.analysis, record) or shown_edit(inputs, record)
         if edit is None:
             return
         analysis, pages = edit

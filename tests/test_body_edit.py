@@ -1,19 +1,26 @@
-"""A save that changes only a note's body shows its page before the full rebuild."""
+"""A save that changes only a note's body, or fields only shown, shows its pages before
+the full rebuild."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from infoint_site.body_edit import body_edit
+from infoint_site.affected import page_inputs
+from infoint_site.analysis import Analysis, analyze
+from infoint_site.body_edit import SHOWN_ONLY, body_edit, shown_edit
 from infoint_site.devsite import DevSite, Snapshot
 from infoint_site.loader import read_sources
 from infoint_site.parse import parse_file
 from infoint_site.pipeline import process
+from infoint_site.records import Company, Contact, Meeting, Record
 from infoint_site.render import SiteRenderer
 from infoint_site.theme import find_theme
+from infoint_site.validate import validate
 
 DAY = date(2026, 11, 22)
 
@@ -71,6 +78,123 @@ def test_the_edited_page_is_published_first_and_the_end_is_exact(journal: Path,
     assert b"Early bird." in first.files["contacts/oliver-grant/index.html"]
     assert b"Early bird." not in first.files["search/index.html"]  # the listings come after
     assert b"Early bird." in site.snapshot.files["search/index.html"]
+    loaded = process(read_sources(journal), DAY)
+    want = SiteRenderer(loaded.analysis, find_theme(journal, "default")).render().files
+    assert site.snapshot.files == want
+
+
+# -- fields only shown ----------------------------------------------------------------
+
+NEW_VALUES: dict[str, Any] = {
+    "role": "Chief <Tea> Officer", "field": "marine & coastal biology",
+    "tags": ("zz-new-tag", "edtech"), "email": "someone.else@example.com",
+    "phone": "+44 7700 900000", "linkedin": "https://www.linkedin.com/in/someone-else",
+    "script": "Ask about the ferries", "duration_minutes": 95, "format": "phone",
+    "platform": "Jitsi", "location": "Somewhere <&> else", "goals": ("Learn <what> matters",),
+    "questions": ("What would you do now?",), "website": "https://new.example.com",
+}
+FOLDERS = {Contact: "contacts", Meeting: "meetings", Company: "companies"}
+
+
+def changed(record: Record, name: str) -> Record:
+    value = NEW_VALUES.get(name)
+    if name == "may_use_name":
+        value = record.may_use_name is not True  # type: ignore[attr-defined]
+    assert value is not None and value != getattr(record, name), name
+    return dataclasses.replace(record, **{name: value})  # type: ignore[type-var]
+
+
+def swapped(analysis: Analysis, record: Record) -> Analysis:
+    """The analysis of the journal with `record` in it, computed afresh."""
+    journal = analysis.journal
+    folder = FOLDERS[type(record)]
+    table = {**getattr(journal, folder), record.id: record}
+    return analyze(dataclasses.replace(journal, **{folder: table}), analysis.today)
+
+
+def edits(analysis: Analysis) -> list[tuple[Record, Record]]:
+    """Each field only shown, changed in a record that has follow-ups and meetings."""
+    journal, found = analysis.journal, []
+    busy = {f.contact for f in analysis.follow_ups} & set(analysis.meetings_of)
+    contact = next(c for c in journal.contacts.values() if c.id in busy and c.company)
+    meeting = next(m for m in journal.meetings.values()
+                   if any(f.meeting == m.id for f in analysis.follow_ups))
+    company = next(co for co in journal.companies.values()
+                   if any(c.company == co.id for c in journal.contacts.values()))
+    for record in (contact, meeting, company):
+        found += [(record, changed(record, name)) for name in sorted(SHOWN_ONLY[type(record)])]
+    return found
+
+
+def test_nothing_the_journal_computes_reads_a_field_only_shown(journal: Path) -> None:
+    """Statuses, chains, follow-ups, numbers and the checks across files stay the same
+    when any of them changes: the early step may keep the last analysis."""
+    analysis = process(read_sources(journal), DAY).analysis
+    problems = validate(analysis)
+    assert len(edits(analysis)) == sum(len(f) for f in SHOWN_ONLY.values())
+    for _, after in edits(analysis):
+        again = swapped(analysis, after)
+        assert again.follow_ups == analysis.follow_ups, after
+        assert (again.meeting_status, again.contact_status, again.forest, again.stats) == \
+            (analysis.meeting_status, analysis.contact_status, analysis.forest, analysis.stats)
+        assert {c: [m.id for m in ms] for c, ms in again.meetings_of.items()} == \
+            {c: [m.id for m in ms] for c, ms in analysis.meetings_of.items()}
+        assert validate(again) == problems
+
+
+def test_a_shown_field_edit_renders_the_very_pages_a_full_build_changes(journal: Path) -> None:
+    analysis = process(read_sources(journal), DAY).analysis
+    theme = find_theme(journal, "default")
+    inputs = page_inputs(analysis)
+    old = SiteRenderer(analysis, theme).render().files
+    for before, after in edits(analysis):
+        full = SiteRenderer(swapped(analysis, after), theme).render().files
+        edit = shown_edit(inputs, after)
+        assert edit is not None, after
+        early, pages = edit
+        renderer = SiteRenderer(early, theme, plan=(inputs, pages))
+        made = dict(renderer.record_page(job) for job in sorted(pages))
+        assert renderer.problems == []
+        for path, data in made.items():
+            assert data == full[path], (after, path)
+        moved = {p for p in full if p.split("/")[0] in {"contacts", "meetings", "companies"}
+                 and p.count("/") == 2 and full[p] != old.get(p)}
+        assert moved, (before, after)  # each of them is shown on some record page
+        assert moved <= made.keys(), (after, moved - made.keys())
+
+
+def test_a_field_the_journal_computes_from_takes_the_full_way(journal: Path) -> None:
+    analysis = process(read_sources(journal), DAY).analysis
+    inputs = page_inputs(analysis)
+    contact = analysis.journal.contacts["oliver-grant"]
+    meeting = next(iter(analysis.journal.meetings.values()))
+    for record in (dataclasses.replace(contact, name="Olly Grant"),
+                   dataclasses.replace(contact, last_contact=date(2026, 11, 1)),
+                   dataclasses.replace(contact, role="Head", status="met"),
+                   dataclasses.replace(meeting, outcome="job-offer"),
+                   dataclasses.replace(meeting, location="Elsewhere", thank_you_sent=True)):
+        assert shown_edit(inputs, record) is None, record
+
+
+def test_a_role_saved_in_serve_is_published_first_and_the_end_is_exact(
+        journal: Path, tmp_path: Path) -> None:
+    published: list[Snapshot] = []
+    site = DevSite(journal, tmp_path / "preview", lambda: DAY,
+                   on_publish=lambda: published.append(site.snapshot))
+    assert site.rebuild().ok
+    rel = "content/contacts/oliver-grant.md"
+    path = journal / rel
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "role: Product Analyst", "role: Head of Reading Products"), encoding="utf-8")
+    published.clear()
+    outcome = site.rebuild({rel})
+    assert outcome.ok and outcome.parsed == 1
+    first = published[0]
+    assert b"Head of Reading Products" in first.files["contacts/oliver-grant/index.html"]
+    assert b"Head of Reading Products" not in first.files["search/index.html"]  # listings later
+    # The early pages, then the listings: the record pages of the full analysis are
+    # those already shown, so they make no snapshot of their own.
+    assert len(published) == 2
     loaded = process(read_sources(journal), DAY)
     want = SiteRenderer(loaded.analysis, find_theme(journal, "default")).render().files
     assert site.snapshot.files == want
