@@ -693,6 +693,10 @@ def _stale(cached: tuple[str | None, list[Problem], dict[int, str]] | None,
 
 
 def _with_journal(analysis: Analysis, journal: Any) -> Analysis:
+    """`analysis` showing `journal` (its records with hidden fields blanked): each
+    contact's meetings too, which the analysis holds as records, not ids."""
     import dataclasses
 
-    return dataclasses.replace(analysis, journal=journal)
+    meetings = journal.meetings
+    return dataclasses.replace(analysis, journal=journal, meetings_of={
+        cid: tuple(meetings[m.id] for m in held) for cid, held in analysis.meetings_of.items()})

@@ -385,6 +385,27 @@ def test_example_journal_hide_fields(tmp_path: Path, hidden: bool) -> None:
         assert all(leaks(out, [v]) for v in (*emails, *phones))
 
 
+@pytest.mark.parametrize("hidden", [True, False])
+def test_a_hidden_meeting_field_is_not_in_the_contacts_meeting_tables(tmp_path: Path,
+                                                                   hidden: bool) -> None:
+    """A contact's page lists their meetings with each one's format and outcome: hidden,
+    neither is there (the analysis holds each contact's meetings as records)."""
+    def settings(text: str) -> str:
+        return text.replace("hide_fields: []", "hide_fields: [format, outcome]") if hidden \
+            else text
+
+    root = copy_example(tmp_path / "journal", settings)
+    out = tmp_path / "site"
+    built(root, out)
+    shown = [f"<td>{v}</td>" for v in ("in person", "video", "phone", "advice", "referral",
+                                      "job lead", "job offer")]
+    found = leaks(out, shown)
+    if hidden:
+        assert found == []
+    else:
+        assert any(f.startswith("contacts/") for f in found), found
+
+
 NASTY_NOTES = """
     ---
     name: Mallory Nasty
