@@ -76,7 +76,7 @@ def shown_edit(inputs: PageInputs, record: Record) -> tuple[Analysis, set[Page]]
     table = getattr(journal, folder)
     before = table.get(record.id)
     if before is None or before.path != record.path or type(before) is not type(record) \
-            or not _same_but(before, record, BODY_FIELDS | SHOWN_ONLY[type(record)]):
+            or not same_but(before, record, BODY_FIELDS | SHOWN_ONLY[type(record)]):
         return None
     if any(missing_links(journal, record, folder)):
         return None  # a warning to report: the full rebuild says it
@@ -107,10 +107,10 @@ def only_bodies_changed(before: Journal, after: Journal) -> bool:
 
 
 def _same_but_body(before: Record, after: Record) -> bool:
-    return _same_but(before, after, BODY_FIELDS)
+    return same_but(before, after, BODY_FIELDS)
 
 
-def _same_but(before: Record, after: Record, fields: frozenset[str]) -> bool:
+def same_but(before: Record, after: Record, fields: frozenset[str]) -> bool:
     return type(before) is type(after) and all(
         getattr(before, f.name) == getattr(after, f.name)
         for f in dataclasses.fields(before) if f.compare and f.name not in fields)

@@ -9,9 +9,10 @@ records the problems instead.
 A save is shown in up to three steps, each a snapshot, so that the tab on the edited
 page reloads in a blink even at 10,000 files:
 
-1. a note whose body alone changed, or a field nothing computes from (a contact's role,
-   a meeting's place…): the pages that show it, from the last analysis (`body_edit`),
-   before anything else is computed;
+1. a save of one record that leaves the journal's shape alone (a note, a contact's role,
+   a meeting's thank-you, a last contact's date…): the pages that show it, from the
+   last analysis with the record swapped in (`body_edit`) or brought up to date
+   (`reanalysis`), before the whole journal is analysed again;
 2. every record page the edit can reach (`affected`), from the full analysis;
 3. the listings (dashboard, follow-ups, search…), which show the whole journal and
    take the longest; the site then equals a fresh `build`, byte for byte.
@@ -29,7 +30,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import long_lived
+from . import long_lived, reanalysis
+from .affected import Page, PageInputs, affected_pages
+from .analysis import Analysis
 from .body_edit import body_edit, only_bodies_changed, shown_edit
 from .clock import today_in
 from .encrypt import Sealer, SiteKey, check_password, site_key
@@ -37,6 +40,7 @@ from .errors import InfointError
 from .loader import Sources, read_sources, update_sources
 from .pipeline import Loaded, ParseMemo, process
 from .problems import Problem, count, error, sort_problems
+from .records import Record
 from .render import BODY_BLIND, RenderMemo, SiteRenderer
 from .theme import find_theme
 from .urls import OpaqueUrls, Urls
@@ -226,9 +230,9 @@ class DevSite:
                        self.render_memo.rendered + early.rendered)
 
     def _show_edit_early(self, sources: Sources, rel: str) -> None:
-        """When the save at `rel` changed nothing the journal computes from (a note's
-        body, a contact's role…), publish the pages that show it at once, from the last
-        analysis (see `body_edit`); the full rebuild follows."""
+        """When the save at `rel` changed one record and left the journal's shape alone,
+        publish the pages that show it at once, from the last analysis (see
+        `_early_plan`); the full rebuild follows."""
         loaded, inputs = self._loaded, self.render_memo.inputs
         if (loaded is None or inputs is None or self.render_memo.env is None
                 or not self.snapshot.epoch or any(p.path == rel for p in self._problems)):
@@ -245,15 +249,15 @@ class DevSite:
         self._early = Outcome(True, [], [], 0.0, parsed)
         if record is None or found:
             return
-        edit = body_edit(loaded.analysis, record) or shown_edit(inputs, record)
-        if edit is None:
+        plan = _early_plan(loaded, inputs, record)
+        if plan is None:
             return
-        analysis, pages = edit
+        analysis, indexed, pages = plan
         key = self._site_key() if settings.privacy.encrypt else None
         renderer = SiteRenderer(analysis, find_theme(self.root, settings.theme),
                                 memo=self.render_memo,
                                 urls=OpaqueUrls(key.path_key) if key else Urls(),
-                                encrypted=key is not None, plan=(inputs, pages))
+                                encrypted=key is not None, plan=(indexed, pages))
         files = dict(renderer.record_page(job) for job in sorted(pages))
         if renderer.problems:
             return
@@ -330,3 +334,26 @@ class DevSite:
                 temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
                 temporary.write_bytes(files[path])
                 os.replace(temporary, target)
+
+
+def _early_plan(loaded: Loaded, inputs: PageInputs, record: Record,
+                ) -> tuple[Analysis, PageInputs, set[Page]] | None:
+    """The analysis, page inputs and record pages to show `record`'s save with, taken
+    from the last build's: for a note's body (`body_edit`) or a field nothing computes
+    from (`shown_edit`), the last analysis with the record swapped in; for a field the
+    journal computes from, that analysis brought up to date (`reanalysis`). None when
+    the save changed more than that."""
+    edit = body_edit(loaded.analysis, record) or shown_edit(inputs, record)
+    if edit is not None:
+        return edit[0], inputs, edit[1]
+    updated = reanalysis.edit(inputs, record)
+    if updated is None:
+        return None
+    analysis, indexed = updated
+    reached = affected_pages(inputs, indexed)
+    if reached is None:
+        return None
+    tables = {"contact": analysis.journal.contacts, "meeting": analysis.journal.meetings,
+              "company": analysis.journal.companies}
+    # (a follow-up owed to a name with no file marks a page that does not exist)
+    return analysis, indexed, {(kind, i) for kind, i in reached if i in tables[kind]}

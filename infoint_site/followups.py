@@ -1,18 +1,21 @@
 """Follow-ups: what you owe whom, and by when, computed from the journal for a day.
 
 One function per rule of the spec's table, each a pure function of the journal, the
-derived statuses and `today`. `compute_follow_ups` runs them all and sorts the result
-by due date, then kind, then contact.
+derived statuses and `today`, and each but the reach-outs for one record (a meeting or
+a contact), so that an edit of one record can be followed by those of its rules alone
+(`reanalysis`). `compute_follow_ups` runs them all and sorts the result by due date,
+then kind, then contact.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .journal import Journal, resolve_person
-from .records import Done, Meeting
+from .records import Contact, Done, Meeting
 
 KINDS = ("confirm", "thank-you", "evaluate", "resume", "referrer-update", "reach-out",
          "request-nudge", "keep-in-touch", "custom")
@@ -42,8 +45,12 @@ class FollowUp:
     def is_open(self) -> bool:
         return self.status != "done"
 
-    def sort_key(self) -> tuple[date, str, str, str, str]:
-        return (self.due, self.kind, self.contact, self.meeting or "", self.title)
+    def sort_key(self) -> tuple[date, str, str, str, str, str]:
+        """Due, kind, contact, meeting, title, and whom it is about: two follow-ups alike
+        in all of these come from one record (its own follow-up list), and keep its
+        order."""
+        return (self.due, self.kind, self.contact, self.meeting or "", self.title,
+                self.about or "")
 
 
 def follow_up_status(due: date, done: Done, today: date, soon_days: int) -> str:
@@ -85,13 +92,12 @@ Draft = tuple[str, str, str | None, str | None, date, Done, str]
 """(kind, contact, about, meeting, due, done, title) before a status is given."""
 
 
-def _confirm(facts: Facts) -> Iterator[Draft]:
-    days = facts.journal.settings.follow_up.confirm_days_before
-    for meeting in facts.journal.meetings.values():
-        if facts.meeting_status[meeting.id] == "scheduled":
-            yield ("confirm", meeting.contacts[0], None, meeting.id,
-                   meeting.date - timedelta(days=days), meeting.confirmed,
-                   f"Confirm the meeting with {_with(facts, meeting)} on {_when(meeting)}")
+def _confirm(facts: Facts, meeting: Meeting) -> Iterator[Draft]:
+    if facts.meeting_status[meeting.id] == "scheduled":
+        days = facts.journal.settings.follow_up.confirm_days_before
+        yield ("confirm", meeting.contacts[0], None, meeting.id,
+               meeting.date - timedelta(days=days), meeting.confirmed,
+               f"Confirm the meeting with {_with(facts, meeting)} on {_when(meeting)}")
 
 
 def _done_meetings(facts: Facts) -> Iterator[Meeting]:
@@ -100,35 +106,43 @@ def _done_meetings(facts: Facts) -> Iterator[Meeting]:
             yield meeting
 
 
-def _after_meetings(facts: Facts) -> Iterator[Draft]:
+def _after_meeting(facts: Facts, meeting: Meeting) -> Iterator[Draft]:
+    if facts.meeting_status[meeting.id] != "done":
+        return
     rules = facts.journal.settings.follow_up
-    for meeting in _done_meetings(facts):
-        for contact in meeting.contacts:
-            yield ("thank-you", contact, None, meeting.id,
-                   meeting.date + timedelta(days=rules.thank_you_days), meeting.thank_you_sent,
-                   f"Thank {facts.journal.contact_name(contact)}")
-        yield ("evaluate", meeting.contacts[0], None, meeting.id,
-               meeting.date + timedelta(days=rules.evaluate_days), meeting.evaluated,
-               f"Write notes on and evaluate the meeting with {_with(facts, meeting)}")
-        if meeting.resume_requested:
-            yield ("resume", meeting.contacts[0], None, meeting.id,
-                   meeting.date + timedelta(days=rules.resume_days), meeting.resume_sent,
-                   f"Send your resume to {_with(facts, meeting)}")
+    for contact in meeting.contacts:
+        yield ("thank-you", contact, None, meeting.id,
+               meeting.date + timedelta(days=rules.thank_you_days), meeting.thank_you_sent,
+               f"Thank {facts.journal.contact_name(contact)}")
+    yield ("evaluate", meeting.contacts[0], None, meeting.id,
+           meeting.date + timedelta(days=rules.evaluate_days), meeting.evaluated,
+           f"Write notes on and evaluate the meeting with {_with(facts, meeting)}")
+    if meeting.resume_requested:
+        yield ("resume", meeting.contacts[0], None, meeting.id,
+               meeting.date + timedelta(days=rules.resume_days), meeting.resume_sent,
+               f"Send your resume to {_with(facts, meeting)}")
 
 
-def _referrer_updates(facts: Facts) -> Iterator[Draft]:
-    days = facts.journal.settings.follow_up.referrer_update_days
+def _meeting_custom(facts: Facts, meeting: Meeting) -> Iterator[Draft]:
+    if facts.meeting_status[meeting.id] == "cancelled":
+        return
+    for item in meeting.follow_ups:
+        due = item.due if item.due is not None else item.after.after(meeting.date)  # type: ignore[union-attr]
+        yield ("custom", meeting.contacts[0], None, meeting.id, due, item.done, item.action)
+
+
+def _referrer_update(facts: Facts, cid: str, contact: Contact) -> Iterator[Draft]:
     journal = facts.journal
-    for cid, contact in journal.contacts.items():
-        referrer = contact.referred_by
-        if referrer is None or referrer not in journal.contacts or referrer == cid:
-            continue
-        first = next((m for m in facts.meetings_of.get(cid, ())
-                      if facts.meeting_status[m.id] == "done"), None)
-        if first is not None:
-            yield ("referrer-update", referrer, cid, first.id,
-                   first.date + timedelta(days=days), first.referrer_updated,
-                   f"Tell {journal.contact_name(referrer)} that you met {contact.name}")
+    referrer = contact.referred_by
+    if referrer is None or referrer not in journal.contacts or referrer == cid:
+        return
+    first = next((m for m in facts.meetings_of.get(cid, ())
+                  if facts.meeting_status[m.id] == "done"), None)
+    if first is not None:
+        days = journal.settings.follow_up.referrer_update_days
+        yield ("referrer-update", referrer, cid, first.id,
+               first.date + timedelta(days=days), first.referrer_updated,
+               f"Tell {journal.contact_name(referrer)} that you met {contact.name}")
 
 
 def _has_live_meeting(facts: Facts, cid: str) -> bool:
@@ -141,6 +155,8 @@ def _parked(facts: Facts, cid: str) -> bool:
 
 
 def _reach_outs(facts: Facts) -> Iterator[Draft]:
+    """One rule over the whole journal: each name is reached out to once, from the first
+    done meeting that suggested it."""
     journal = facts.journal
     days = journal.settings.follow_up.reach_out_days
     seen: set[str] = set()
@@ -160,57 +176,69 @@ def _reach_outs(facts: Facts) -> Iterator[Draft]:
                    f"Reach out to {name}, suggested by {_with(facts, meeting)}")
 
 
-def _request_nudges(facts: Facts) -> Iterator[Draft]:
+def _request_nudge(facts: Facts, cid: str, contact: Contact) -> Iterator[Draft]:
+    if contact.requested is None or _has_live_meeting(facts, cid) or _parked(facts, cid):
+        return
     days = facts.journal.settings.follow_up.request_nudge_days
-    for cid, contact in facts.journal.contacts.items():
-        if contact.requested is None or _has_live_meeting(facts, cid) or _parked(facts, cid):
-            continue
-        yield ("request-nudge", cid, None, None, contact.requested + timedelta(days=days), False,
-               f"Nudge {contact.name}: no answer to your request of "
-               f"{contact.requested.isoformat()}")
+    yield ("request-nudge", cid, None, None, contact.requested + timedelta(days=days), False,
+           f"Nudge {contact.name}: no answer to your request of {contact.requested.isoformat()}")
 
 
-def _keep_in_touch(facts: Facts) -> Iterator[Draft]:
+def _keep_in_touch(facts: Facts, cid: str, contact: Contact) -> Iterator[Draft]:
+    if contact.keep_in_touch is False:
+        return
+    done = [m for m in facts.meetings_of.get(cid, ()) if facts.meeting_status[m.id] == "done"]
+    if not done:
+        return
     default = facts.journal.settings.follow_up.keep_in_touch
-    for cid, contact in facts.journal.contacts.items():
-        if contact.keep_in_touch is False:
-            continue
-        done = [m for m in facts.meetings_of.get(cid, ()) if facts.meeting_status[m.id] == "done"]
-        if not done:
-            continue
-        cadence = default if contact.keep_in_touch is True else contact.keep_in_touch
-        last = max(done[-1].date, contact.last_contact or done[-1].date)
-        yield ("keep-in-touch", cid, None, None, cadence.after(last), False,
-               f"Keep in touch with {contact.name} (last contact {last.isoformat()})")
+    cadence = default if contact.keep_in_touch is True else contact.keep_in_touch
+    last = max(done[-1].date, contact.last_contact or done[-1].date)
+    yield ("keep-in-touch", cid, None, None, cadence.after(last), False,
+           f"Keep in touch with {contact.name} (last contact {last.isoformat()})")
 
 
-def _custom(facts: Facts) -> Iterator[Draft]:
-    journal = facts.journal
-    for cid, contact in journal.contacts.items():
-        for item in contact.follow_ups:
-            if item.due is not None:
-                yield ("custom", cid, None, None, item.due, item.done, item.action)
-    for meeting in journal.meetings.values():
-        if facts.meeting_status[meeting.id] == "cancelled":
-            continue
-        for item in meeting.follow_ups:
-            due = item.due if item.due is not None else item.after.after(meeting.date)  # type: ignore[union-attr]
-            yield ("custom", meeting.contacts[0], None, meeting.id, due, item.done, item.action)
+def _contact_custom(facts: Facts, cid: str, contact: Contact) -> Iterator[Draft]:
+    for item in contact.follow_ups:
+        if item.due is not None:
+            yield ("custom", cid, None, None, item.due, item.done, item.action)
 
 
-RULES = (_confirm, _after_meetings, _referrer_updates, _reach_outs, _request_nudges,
-         _keep_in_touch, _custom)
-"""Every follow-up rule; each yields drafts from the same facts."""
+MEETING_RULES = (_confirm, _after_meeting, _meeting_custom)
+"""The rules that read one meeting (and its contacts' names): each yields its drafts."""
+CONTACT_RULES = (_referrer_update, _request_nudge, _keep_in_touch, _contact_custom)
+"""The rules that read one contact (its referrer's name, its meetings and their
+statuses): each yields its drafts. The one left, `_reach_outs`, reads the journal."""
+
+
+def drafts_of(facts: Facts, meetings: Iterable[Meeting],
+              contacts: Iterable[tuple[str, Contact]]) -> Iterator[Draft]:
+    """The drafts of the rules that read one record, for these records."""
+    for meeting in meetings:
+        for meeting_rule in MEETING_RULES:
+            yield from meeting_rule(facts, meeting)
+    for cid, contact in contacts:
+        for contact_rule in CONTACT_RULES:
+            yield from contact_rule(facts, cid, contact)
+
+
+def follow_ups_of(facts: Facts, drafts: Iterable[Draft]) -> list[FollowUp]:
+    """The drafts as follow-ups, with their statuses on `facts.today` (not sorted)."""
+    soon = facts.journal.settings.follow_up.soon_days
+    return [FollowUp(kind, contact, about, meeting, due, done,
+                     follow_up_status(due, done, facts.today, soon), title)
+            for kind, contact, about, meeting, due, done, title in drafts]
 
 
 def compute_follow_ups(facts: Facts) -> list[FollowUp]:
     """Every follow-up of the journal on `facts.today`, sorted by due, kind, contact."""
-    soon = facts.journal.settings.follow_up.soon_days
-    follow_ups = [
-        FollowUp(kind, contact, about, meeting, due, done,
-                 follow_up_status(due, done, facts.today, soon), title)
-        for rule in RULES
-        for kind, contact, about, meeting, due, done, title in rule(facts)
-    ]
+    journal = facts.journal
+    follow_ups = follow_ups_of(facts, itertools.chain(
+        drafts_of(facts, journal.meetings.values(), journal.contacts.items()),
+        _reach_outs(facts)))
     follow_ups.sort(key=FollowUp.sort_key)
     return follow_ups
+
+
+def reach_outs(facts: Facts) -> list[FollowUp]:
+    """The reach-outs alone (see `reanalysis`)."""
+    return follow_ups_of(facts, _reach_outs(facts))

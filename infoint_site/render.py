@@ -418,24 +418,16 @@ class SiteRenderer:
                                  follow_ups=self.views.follow_ups(items), done_total=len(done))
 
     @functools.cached_property
-    def _suggested(self) -> dict[str, list[str]]:
-        """Contact id → the people they suggested, as written."""
-        found: dict[str, list[str]] = {}
-        for meeting in self.journal.meetings.values():
-            for person in meeting.referrals:
-                for cid in meeting.contacts:
-                    found.setdefault(cid, []).append(person)
-        return found
-
-    @functools.cached_property
     def _people(self) -> dict[str, list[tuple[Any, str]]]:
         """Company id → (contact, status) of the people there."""
-        found: dict[str, list[tuple[Any, str]]] = {}
-        for contact in self.journal.contacts.values():
-            if contact.company in self.journal.companies:
-                found.setdefault(contact.company, []).append(
-                    (contact, self.analysis.contact_status[contact.id]))
-        return found
+        return {coid: self._people_at(coid) for coid in self.inputs.people_at
+                if coid in self.journal.companies}
+
+    def _people_at(self, coid: str) -> list[tuple[Any, str]]:
+        """(contact, status) of the people at the company `coid` (from the page inputs'
+        index: a company's page made alone does not go through every contact)."""
+        contacts, statuses = self.journal.contacts, self.analysis.contact_status
+        return [(contacts[cid], statuses[cid]) for cid in self.inputs.people_at.get(coid, ())]
 
     @functools.cached_property
     def _bank(self) -> dict[str, tuple[str, ...]]:
@@ -463,8 +455,8 @@ class SiteRenderer:
             chain=[self.views.contact_link(c) for c in analysis.forest.chains[cid]],
             referred=[self.views.contact_link(c) for c in analysis.forest.referred[cid]],
             descendants=analysis.forest.descendants[cid],
-            suggested=[self.views.person_link(p)
-                       for p in dict.fromkeys(self._suggested.get(cid, ()))],
+            suggested=[self.views.person_link(p) for p in dict.fromkeys(  # as written
+                p for m in analysis.meetings_of.get(cid, ()) for p in m.referrals)],
             meetings=[self.meeting_row(m) for m in analysis.meetings_of.get(cid, ())],
             follow_ups=self.views.follow_ups(self.inputs.follow_ups.get(("contact", cid), [])),
             company=self.views.company_link(contact.company), notes=notes,
@@ -512,7 +504,7 @@ class SiteRenderer:
         notes = self.body_html(company, "companies", Urls.base_for(url))
         return self._record_page(url, "company.html", holes=[(("body", company.path), notes)],
                                  fields=True, company=company,
-                                 people=self._people.get(coid, []), notes=notes)
+                                 people=self._people_at(coid), notes=notes)
 
     # -- parts -------------------------------------------------------------------
 

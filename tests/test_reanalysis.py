@@ -1,0 +1,218 @@
+"""An analysis brought up to date after one record's edit equals one made afresh."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from infoint_site import reanalysis
+from infoint_site.affected import PageInputs, affected_pages, page_inputs
+from infoint_site.analysis import Analysis, analyze
+from infoint_site.devsite import DevSite, Snapshot
+from infoint_site.durations import Duration
+from infoint_site.loader import read_sources
+from infoint_site.pipeline import process
+from infoint_site.records import (
+    CONTACT_STATUSES,
+    MEETING_STATUSES,
+    OUTCOMES,
+    Contact,
+    FollowUpItem,
+    Meeting,
+    Record,
+)
+from infoint_site.render import SiteRenderer
+from infoint_site.theme import find_theme
+from infoint_site.validate import validate
+
+REPO = Path(__file__).resolve().parent.parent
+DAY = date(2026, 11, 22)
+
+DAYS = st.dates(min_value=DAY - timedelta(days=400), max_value=DAY + timedelta(days=60))
+DONE = st.sampled_from([True, False]) | DAYS
+ITEMS = st.lists(st.builds(FollowUpItem, st.sampled_from(["Send the deck", "Call back", "x"]),
+                           DAYS, st.none(), DONE, st.integers(1, 30)), max_size=3)
+CONTACT_VALUES: dict[str, Any] = {
+    "status": st.none() | st.sampled_from(CONTACT_STATUSES),
+    "requested": st.none() | DAYS,
+    "keep_in_touch": st.booleans() | st.builds(Duration, st.integers(1, 8),
+                                               st.sampled_from("dwm")),
+    "last_contact": st.none() | DAYS,
+    "follow_ups": ITEMS.map(tuple),
+    "role": st.none() | st.sampled_from(["Analyst", "Head of <Data>"]),
+}
+MEETING_VALUES: dict[str, Any] = {
+    "status": st.none() | st.sampled_from(MEETING_STATUSES),
+    "outcome": st.none() | st.sampled_from(OUTCOMES),
+    "confirmed": DONE, "thank_you_sent": DONE, "evaluated": DONE,
+    "resume_requested": st.booleans(), "resume_sent": DONE, "referrer_updated": DONE,
+    "follow_ups": st.lists(st.builds(FollowUpItem, st.sampled_from(["Send notes", "y"]),
+                                     st.none(), st.builds(Duration, st.integers(1, 20),
+                                                          st.sampled_from("dw")),
+                                     DONE, st.integers(1, 30)), max_size=2).map(tuple),
+    "location": st.none() | st.just("Café <&> Co"),
+}
+
+
+def test_every_field_it_follows_is_tried() -> None:
+    assert set(CONTACT_VALUES) >= reanalysis.COMPUTED_FROM[Contact]
+    assert set(MEETING_VALUES) >= reanalysis.COMPUTED_FROM[Meeting]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> PageInputs:
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    root = generate(tmp_path_factory.mktemp("journal"), 300)
+    return page_inputs(process(read_sources(root), DAY).analysis)
+
+
+@pytest.fixture(scope="module")
+def example() -> PageInputs:
+    return page_inputs(process(read_sources(REPO), DAY).analysis)
+
+
+def afresh(analysis: Analysis, record: Record) -> PageInputs:
+    journal = analysis.journal
+    folder = "contacts" if isinstance(record, Contact) else "meetings"
+    table = {**getattr(journal, folder), record.id: record}
+    return page_inputs(analyze(dataclasses.replace(journal, **{folder: table}), analysis.today))
+
+
+def assert_same(got: tuple[Analysis, PageInputs] | None, want: PageInputs,
+                before: Analysis, record: Record) -> None:
+    """The update equals the analysis made afresh, or is refused for a warning of the
+    edited record's own; the checks across files find what they found before."""
+    if got is None:
+        assert any(p.path == record.path for p in validate(want.analysis)), record
+        return
+    assert validate(want.analysis) == validate(before)
+    analysis, inputs = got
+    fresh = want.analysis
+    assert analysis.follow_ups == fresh.follow_ups  # in the same order
+    assert (analysis.meeting_status, analysis.contact_status, analysis.stats) == \
+        (fresh.meeting_status, fresh.contact_status, fresh.stats)
+    assert analysis.meetings_of == fresh.meetings_of
+    assert analysis.journal == fresh.journal
+    assert inputs.follow_ups == want.follow_ups
+    assert (inputs.names, inputs.suggested_by, inputs.people_at) == \
+        (want.names, want.suggested_by, want.people_at)
+
+
+def edited(data: st.DataObject, inputs: PageInputs) -> Record:
+    journal = inputs.analysis.journal
+    if data.draw(st.booleans(), label="contact?"):
+        record: Record = data.draw(st.sampled_from(list(journal.contacts.values())))
+        values = CONTACT_VALUES
+    else:
+        record = data.draw(st.sampled_from(list(journal.meetings.values())))
+        values = MEETING_VALUES
+    fields = data.draw(st.sets(st.sampled_from(sorted(values)), min_size=1, max_size=4))
+    return dataclasses.replace(record, **{f: data.draw(values[f], label=f) for f in fields})
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_an_edit_of_a_generated_journal(generated: PageInputs, data: st.DataObject) -> None:
+    record = edited(data, generated)
+    assert_same(reanalysis.edit(generated, record), afresh(generated.analysis, record),
+                generated.analysis, record)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_an_edit_of_the_example_journal(example: PageInputs, data: st.DataObject) -> None:
+    record = edited(data, example)
+    assert_same(reanalysis.edit(example, record), afresh(example.analysis, record),
+                example.analysis, record)
+
+
+def test_a_meeting_cancelled_and_done_again(example: PageInputs) -> None:
+    """Statuses that move reach-outs, nudges and the referrer's update."""
+    analysis = example.analysis
+    for meeting in analysis.journal.meetings.values():
+        for status in MEETING_STATUSES:
+            record = dataclasses.replace(meeting, status=status)
+            assert_same(reanalysis.edit(example, record), afresh(analysis, record), analysis,
+                        record)
+
+
+def test_what_changes_the_journals_shape_takes_the_full_way(example: PageInputs) -> None:
+    journal = example.analysis.journal
+    contact = journal.contacts["oliver-grant"]
+    meeting = next(iter(journal.meetings.values()))
+    company = next(iter(journal.companies.values()))
+    for record in (dataclasses.replace(contact, name="Olly Grant"),
+                   dataclasses.replace(contact, company="larkspur-health"),
+                   dataclasses.replace(contact, referred_by="helen-okafor", last_contact=DAY),
+                   dataclasses.replace(contact, path="content/contacts/olly.md"),
+                   dataclasses.replace(meeting, date=meeting.date + timedelta(days=1)),
+                   dataclasses.replace(meeting, time=None),
+                   dataclasses.replace(meeting, contacts=(*meeting.contacts, "oliver-grant")),
+                   dataclasses.replace(meeting, referrals=("Someone New",)),
+                   dataclasses.replace(company, website="https://new.example.com")):
+        assert reanalysis.edit(example, record) is None, record
+
+
+def test_the_pages_it_reaches_are_the_full_builds(example: PageInputs) -> None:
+    """Rendered from the updated analysis, the pages `affected_pages` finds are the full
+    build's, and no other record page changes."""
+    analysis = example.analysis
+    theme = find_theme(REPO, "default")
+    old = SiteRenderer(analysis, theme).render().files
+    meeting = next(m for m in analysis.journal.meetings.values()
+                   if analysis.meeting_status[m.id] == "done" and not m.thank_you_sent)
+    contact = next(c for c in analysis.journal.contacts.values() if c.requested is None
+                   and not c.status)
+    for record in (dataclasses.replace(meeting, thank_you_sent=DAY, outcome="job-offer"),
+                   dataclasses.replace(meeting, status="cancelled"),
+                   dataclasses.replace(contact, requested=DAY - timedelta(days=30)),
+                   dataclasses.replace(contact, last_contact=DAY, keep_in_touch=True)):
+        got = reanalysis.edit(example, record)
+        assert got is not None
+        updated, inputs = got
+        reached = affected_pages(example, inputs)
+        assert reached is not None
+        tables = {"contact": updated.journal.contacts, "meeting": updated.journal.meetings,
+                  "company": updated.journal.companies}
+        pages = {(kind, i) for kind, i in reached if i in tables[kind]}  # not names alone
+        full = SiteRenderer(afresh(analysis, record).analysis, theme).render().files
+        renderer = SiteRenderer(updated, theme, plan=(inputs, pages))
+        made = dict(renderer.record_page(job) for job in sorted(pages))
+        for path, data in made.items():
+            assert data == full[path], (record, path)
+        moved = {p for p in full if p.split("/")[0] in {"contacts", "meetings", "companies"}
+                 and p.count("/") == 2 and full[p] != old.get(p)}
+        assert moved and moved <= made.keys(), (record, moved - made.keys())
+
+
+def test_a_date_saved_in_serve_is_published_first_and_the_end_is_exact(
+        example_journal: Path, tmp_path: Path) -> None:
+    published: list[Snapshot] = []
+    site = DevSite(example_journal, tmp_path / "preview", lambda: DAY,
+                   on_publish=lambda: published.append(site.snapshot))
+    assert site.rebuild().ok
+    rel = "content/contacts/oliver-grant.md"
+    path = example_journal / rel
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "keep_in_touch: false", "keep_in_touch: true\nlast_contact: 2026-11-02"),
+        encoding="utf-8")
+    published.clear()
+    assert site.rebuild({rel}).ok
+    first = published[0]
+    assert b"2 Nov 2026" in first.files["contacts/oliver-grant/index.html"]
+    assert b"Keep in touch with Oliver Grant" in first.files["contacts/oliver-grant/index.html"]
+    assert b"Keep in touch with Oliver Grant" not in first.files["follow-ups/index.html"]
+    loaded = process(read_sources(example_journal), DAY)
+    want = SiteRenderer(loaded.analysis, find_theme(example_journal, "default")).render().files
+    assert site.snapshot.files == want
