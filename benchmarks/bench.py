@@ -92,8 +92,18 @@ def median(samples: list[tuple[float, float]]) -> tuple[float, float]:
 
 
 def serve_latency(journal: Path, saves: int) -> dict[str, tuple[float, float]]:
-    """Median seconds from a save to the page showing it in `serve` (no memory figure:
-    the server runs in this process), or nothing when no browser can be driven."""
+    """Median seconds from a save to the page showing it in `serve`, or nothing when no
+    browser can be driven; measured in a new process (no memory figure). In this one,
+    the server's builds would grow this process, and each command it starts after that
+    would report this process's peak as its own: Linux hands a process's peak resident
+    set to the program it runs (`exec`), and `wait4` reports the larger."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(_serve_latency_here, (journal, saves))  # type: ignore[no-any-return]
+
+
+def _serve_latency_here(journal: Path, saves: int) -> dict[str, tuple[float, float]]:
     try:
         from playwright.sync_api import sync_playwright
         from serve_latency import CHROMIUM, LAUNCH_ARGS, SAVES, measure
