@@ -9,10 +9,12 @@ a `Preview` on 127.0.0.1, open a contact's page in Chromium (Debian's, through
 Playwright; every request off 127.0.0.1 is aborted), then, `--runs` times, save the
 contact's file with a unique marker and time how long until the page shows it. The
 marker is a line appended to the note (`--save note`, the default), the contact's new
-`role` (`--save role`), or their `last_contact` date (`--save date`, shown as "1 Jan
-2001", the year the run's). `serve` shows the first two from the last analysis, with
-the one record swapped in (nothing the journal computes reads them); a date takes the
-journal's whole analysis (follow-ups are computed from it) before the page is shown.
+`role` (`--save role`), or their `last_contact` date (`--save date`: "1 Jan 2001" for
+the first run, 2002 for the second…). `serve` shows the first two from the last
+analysis with the one record swapped in (nothing the journal computes reads them), and
+a date from the last analysis brought up to date for that record (the follow-ups are
+computed from it: see infoint_site/reanalysis.py), each before the whole journal is
+analysed again.
 
 "save → visible" is measured on one clock: Python's wall time just before the write,
 and the browser's wall time (Date.now()) at the first animation frame whose text holds

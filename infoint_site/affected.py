@@ -109,7 +109,8 @@ def pages_of_one_change(old: PageInputs, new: PageInputs, before: Record,
     (what the journal computes included: see `body_edit.shown_edit`)."""
     marks = _Marks(old, new)
     if isinstance(after, Contact):
-        marks.contact_changed(after.id, before, after)  # type: ignore[arg-type]
+        assert isinstance(before, Contact)
+        marks.contact_changed(after.id, before, after)
     elif isinstance(after, Meeting):
         marks.meeting_changed(after.id)
     else:

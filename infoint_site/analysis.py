@@ -42,7 +42,7 @@ class Analysis:
     """Contact id → their meetings, by date then id."""
     forest: ReferralForest
     follow_ups: list[FollowUp]
-    """Sorted by due date, then kind, then contact."""
+    """Sorted by due date, then kind, then contact (`FollowUp.sort_key`)."""
     stats: Stats
 
     @property

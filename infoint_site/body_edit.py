@@ -26,7 +26,8 @@ _KINDS = {Contact: ("contacts", "contact"), Meeting: ("meetings", "meeting"),
 
 BODY_FIELDS = frozenset({"body", "body_line", "links", "answers"})
 """What a record's body decides (``evaluated`` is not among them: an Evaluation
-heading changes the follow-ups, so such a save takes the full way)."""
+heading changes the follow-ups, so such a save is not a body's edit here; `reanalysis`
+follows it)."""
 
 
 SHOWN_ONLY: dict[type, frozenset[str]] = {
@@ -111,6 +112,8 @@ def _same_but_body(before: Record, after: Record) -> bool:
 
 
 def same_but(before: Record, after: Record, fields: frozenset[str]) -> bool:
+    """Whether the two records are of one type and alike in every field but `fields`
+    (the places of values, kept for messages, are not compared)."""
     return type(before) is type(after) and all(
         getattr(before, f.name) == getattr(after, f.name)
         for f in dataclasses.fields(before) if f.compare and f.name not in fields)

@@ -75,7 +75,11 @@ Macro = Callable[..., Markup]
 def macros(context: Mapping[str, Any], module: Any) -> dict[str, Macro]:
     """`link`, `badge`, `done_value` and `meeting_row` in Python, for the module of the
     default macros.html made with `context`: the same bytes as its macros (`module`'s),
-    which are called instead with anything but what the default pages give them."""
+    which are called instead with anything but what the default pages give them. None
+    without `base` and `short_date` in the context (the macros then fail as Jinja's do,
+    when called)."""
+    if not isinstance(context.get("base"), str) or "short_date" not in context:
+        return {}
     base = e(context["base"])
     day: Callable[[date], str] = context["short_date"]
     jinja_link, jinja_badge = module.link, module.badge

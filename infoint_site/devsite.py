@@ -46,7 +46,7 @@ from .theme import find_theme
 from .urls import OpaqueUrls, Urls
 
 RELOAD_GRACE_SECONDS = 0.1
-"""After showing an edited note early, how long the full rebuild waits to start."""
+"""After showing an edit early, how long the full rebuild waits to start."""
 
 
 @dataclass(frozen=True)
@@ -235,8 +235,9 @@ class DevSite:
         `_early_plan`); the full rebuild follows."""
         loaded, inputs = self._loaded, self.render_memo.inputs
         if (loaded is None or inputs is None or self.render_memo.env is None
-                or not self.snapshot.epoch or any(p.path == rel for p in self._problems)):
-            return
+                or not self.snapshot.epoch or count(self._problems)[0]
+                or any(p.path == rel for p in self._problems)):
+            return  # (after a failed build, the site shown is not the last analysis's)
         settings = loaded.journal.settings
         if (self.today() or today_in(settings.timezone)) != loaded.analysis.today:
             return

@@ -4,7 +4,7 @@ One function per rule of the spec's table, each a pure function of the journal, 
 derived statuses and `today`, and each but the reach-outs for one record (a meeting or
 a contact), so that an edit of one record can be followed by those of its rules alone
 (`reanalysis`). `compute_follow_ups` runs them all and sorts the result by due date,
-then kind, then contact.
+then kind, then contact (then meeting, title and whom it is about: `FollowUp.sort_key`).
 """
 
 from __future__ import annotations
@@ -230,7 +230,8 @@ def follow_ups_of(facts: Facts, drafts: Iterable[Draft]) -> list[FollowUp]:
 
 
 def compute_follow_ups(facts: Facts) -> list[FollowUp]:
-    """Every follow-up of the journal on `facts.today`, sorted by due, kind, contact."""
+    """Every follow-up of the journal on `facts.today`, sorted by `FollowUp.sort_key`
+    (due, kind, contact first)."""
     journal = facts.journal
     follow_ups = follow_ups_of(facts, itertools.chain(
         drafts_of(facts, journal.meetings.values(), journal.contacts.items()),

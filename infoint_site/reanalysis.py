@@ -12,18 +12,20 @@ the follow-ups each record page lists: 5–10 ms at 10,000 files.
 
 Only edits that leave the journal's shape alone take this way: the same files, names,
 companies, referrers, and a meeting's people, day, time and suggested names as before
-(`COMPUTED_FROM`), and that bring no warning of their own (a meeting still scheduled
-after its day, a link to a missing file); anything else is None, and waits for the full
-rebuild. Within those, what it gives equals what `analyze` and `page_inputs` give for
-the edited journal, and the checks across files (`validate`) find what they found
-before; tests/test_reanalysis.py holds it to that for edits of every such field.
+(only the fields in `COMPUTED_FROM`, `body_edit.SHOWN_ONLY` and the body may change), and
+that bring no warning of their own (a meeting still scheduled after its day, a link to
+a missing file); anything else is None, and waits for the full rebuild. Within those,
+what it gives equals what `analyze` and `page_inputs` give for the edited journal, and,
+for a record that had no problem before (`serve` asks that), the checks across files
+(`validate`) find what they found before: tests/test_reanalysis.py holds it to that for
+edits of every such field.
 """
 
 from __future__ import annotations
 
 import bisect
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from .affected import Page, PageInputs
 from .analysis import Analysis, Stats
@@ -105,7 +107,8 @@ def _moves_reach_outs(before: Record, after: Record, statuses: Mapping[str, str]
     and request (`followups._reach_outs`)."""
     if isinstance(after, Meeting):
         return statuses[after.id] != new_statuses[after.id]
-    return (before.status, before.requested) != (after.status, after.requested)  # type: ignore[union-attr]
+    assert isinstance(before, Contact) and isinstance(after, Contact)
+    return (before.status, before.requested) != (after.status, after.requested)
 
 
 def _stats(analysis: Analysis, before: Record, after: Record, statuses: Mapping[str, str],
@@ -115,27 +118,27 @@ def _stats(analysis: Analysis, before: Record, after: Record, statuses: Mapping[
     overdue = sum(f.status == "overdue" for f in {id(f): f for f in stale}.values())
     stats = dataclasses.replace(analysis.stats, overdue=analysis.stats.overdue - overdue
                                 + sum(f.status == "overdue" for f in fresh))
-    if not isinstance(after, Meeting):
+    if not isinstance(after, Meeting) or not isinstance(before, Meeting):
         return stats
     old, new = analysis.meeting_status[after.id], statuses[after.id]
-    was, now = before if old == "done" else None, after if new == "done" else None
+    done = [(-1, before)] if old == "done" else []
+    done += [(1, after)] if new == "done" else []
     return dataclasses.replace(
         stats,
-        meetings_done=stats.meetings_done - (old == "done") + (new == "done"),
+        meetings_done=stats.meetings_done + sum(sign for sign, _ in done),
         meetings_scheduled=stats.meetings_scheduled - (old == "scheduled")
         + (new == "scheduled"),
-        referrals_received=stats.referrals_received - len(was.referrals if was else ())
-        + len(now.referrals if now else ()),
-        offers=stats.offers - (was is not None and was.outcome == "job-offer")  # type: ignore[attr-defined]
-        + (now is not None and now.outcome == "job-offer"))
+        referrals_received=stats.referrals_received
+        + sum(sign * len(m.referrals) for sign, m in done),
+        offers=stats.offers + sum(sign for sign, m in done if m.outcome == "job-offer"))
 
 
 def _origin(item: FollowUp) -> Page | None:
     """The record whose rule made `item` (None: the reach-outs' rule, which reads all)."""
-    if item.kind in _MEETING_KINDS or (item.kind == "custom" and item.meeting):
-        return ("meeting", item.meeting)  # type: ignore[return-value]
-    if item.kind == "referrer-update":
-        return ("contact", item.about)  # type: ignore[return-value]
+    if item.meeting is not None and (item.kind in _MEETING_KINDS or item.kind == "custom"):
+        return ("meeting", item.meeting)
+    if item.kind == "referrer-update" and item.about is not None:
+        return ("contact", item.about)
     return None if item.kind == "reach-out" else ("contact", item.contact)
 
 
@@ -170,7 +173,7 @@ def _pages_replaced(inputs: PageInputs, stale: list[FollowUp],
     return pages
 
 
-def _pages_of(items: Iterable[FollowUp]) -> Iterable[Page]:
+def _pages_of(items: Iterable[FollowUp]) -> Iterator[Page]:
     """The record pages that list each follow-up, as `affected.page_inputs` indexes them."""
     for item in items:
         yield ("contact", item.contact)

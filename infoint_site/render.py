@@ -73,7 +73,8 @@ class SiteRenderer:
                  memo: RenderMemo | None = None, encrypted: bool = False,
                  plan: tuple[PageInputs, set[Page]] | None = None) -> None:
         """`plan`, if given, is what the pages are indexed by and which record pages to
-        render, decided by the caller (see `body_edit`); the memo's are left alone."""
+        render, decided by the caller (`serve`'s early step: see `devsite._early_plan`);
+        the memo's are left alone."""
         settings = analysis.journal.settings
         journal = redact(analysis.journal, settings.privacy.hide_fields)
         self.analysis = analysis if journal is analysis.journal else \
@@ -420,14 +421,18 @@ class SiteRenderer:
     @functools.cached_property
     def _people(self) -> dict[str, list[tuple[Any, str]]]:
         """Company id → (contact, status) of the people there."""
-        return {coid: self._people_at(coid) for coid in self.inputs.people_at
-                if coid in self.journal.companies}
+        found = {coid: self._people_at(coid) for coid in self.inputs.people_at
+                 if coid in self.journal.companies}
+        return {coid: people for coid, people in found.items() if people}
 
     def _people_at(self, coid: str) -> list[tuple[Any, str]]:
-        """(contact, status) of the people at the company `coid` (from the page inputs'
-        index: a company's page made alone does not go through every contact)."""
+        """(contact, status) of the people at the company `coid`, as the site shows them
+        (a hidden `company` shows no one). From the page inputs' index, made before
+        hidden fields are blanked: a company's page made alone does not go through every
+        contact."""
         contacts, statuses = self.journal.contacts, self.analysis.contact_status
-        return [(contacts[cid], statuses[cid]) for cid in self.inputs.people_at.get(coid, ())]
+        return [(contacts[cid], statuses[cid]) for cid in self.inputs.people_at.get(coid, ())
+                if contacts[cid].company == coid]
 
     @functools.cached_property
     def _bank(self) -> dict[str, tuple[str, ...]]:

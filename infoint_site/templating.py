@@ -110,7 +110,7 @@ class Template(jinja2.Template):
                 kept.clear()
             module = kept[key] = super().make_module(vars, shared, locals)
             faster = environment.python_macros.get(self.name)  # type: ignore[attr-defined]
-            if faster is not None:
+            if faster is not None and not locals:  # (a page's own names reach the macros)
                 module.__dict__.update(faster(vars, module))
         return module
 

@@ -198,3 +198,24 @@ def test_a_role_saved_in_serve_is_published_first_and_the_end_is_exact(
     loaded = process(read_sources(journal), DAY)
     want = SiteRenderer(loaded.analysis, find_theme(journal, "default")).render().files
     assert site.snapshot.files == want
+
+
+def test_nothing_is_shown_early_after_a_failed_build(journal: Path, tmp_path: Path) -> None:
+    """The site shown is then the last good one, not the last analysis: an early page
+    would mix the two, and the failed build's notice would no longer be true."""
+    published: list[Snapshot] = []
+    site = DevSite(journal, tmp_path / "preview", lambda: DAY,
+                   on_publish=lambda: published.append(site.snapshot))
+    assert site.rebuild().ok
+    good = site.snapshot
+    published.clear()
+    meeting = journal / "content/meetings/2026-09-03-marcus-bell.md"
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace(
+        "contact: marcus-bell", "contact: marcus-belle"), encoding="utf-8")
+    assert not site.rebuild({"content/meetings/2026-09-03-marcus-bell.md"}).ok
+    rel = "content/contacts/oliver-grant.md"
+    path = journal / rel
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "role: Product Analyst", "role: Head of Reading Products"), encoding="utf-8")
+    assert not site.rebuild({rel}).ok
+    assert site.snapshot is good and published == []

@@ -178,3 +178,14 @@ def test_a_time_at_midnight_is_shown(example: SiteRenderer) -> None:
     shown = python_macros(example, "")["meeting_row"](row)
     assert "00:00" in shown
     assert shown == jinja_module(example, "").meeting_row(row)
+
+
+def test_a_page_whose_own_names_reach_the_macros_gets_jinjas(example: SiteRenderer) -> None:
+    """A theme's page that imports the macros inside a loop of its own (its names reach
+    the macros, as Jinja passes them) gets the macros themselves."""
+    page = example.env.from_string(
+        '{% for base in ["X/"] %}{% from "macros.html" import link with context %}'
+        "{{ link(l) }}{% endfor %}")
+    html = page.render(**example._globals(), base="../", section="",
+                       l=Link("Ann", "contacts/ann/"))
+    assert html == '<a href="X/contacts/ann/">Ann</a>'

@@ -406,6 +406,22 @@ def test_a_hidden_meeting_field_is_not_in_the_contacts_meeting_tables(tmp_path: 
         assert any(f.startswith("contacts/") for f in found), found
 
 
+def test_a_hidden_company_shows_no_one_at_any_company(tmp_path: Path) -> None:
+    """With `company` hidden, no page says who works where: the company pages list no
+    one (their people come from an index made before fields are hidden)."""
+    root = copy_example(tmp_path / "journal",
+                        lambda t: t.replace("hide_fields: []", "hide_fields: [company]"))
+    out = tmp_path / "site"
+    built(root, out)
+    contacts = load_journal(root).journal.contacts.values()
+    companies = ("harbourline-energy", "kestrel-learning", "larkspur-health")
+    working = [f"contacts/{c.id}/" for c in contacts if c.company in companies]
+    assert working
+    for page in ("companies/index.html", *(f"companies/{c}/index.html" for c in companies)):
+        html = (out / page).read_text(encoding="utf-8")  # (their notes may name people)
+        assert not [link for link in working if link in html], page
+
+
 NASTY_NOTES = """
     ---
     name: Mallory Nasty
