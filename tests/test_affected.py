@@ -64,6 +64,9 @@ def random_edit(root: Path, rng: random.Random) -> str:
             lambda t: set_field(t, "email", rng.choice(["someone@example.com", None])),
             lambda t: set_field(t, "requested", rng.choice(["2026-11-01", None])),
             lambda t: re.sub(r"(?m)^name: (.*)$", r"name: \1 Junior", t, count=1),
+            lambda t: set_field(t, "last_contact", rng.choice(["2026-10-02", None])),
+            lambda t: set_field(t, "keep_in_touch", rng.choice(["true", "2w", None])),
+            lambda t: set_field(t, "role", rng.choice(["Data <Lead>", None])),
         ],
         "meetings": [
             lambda t: set_field(t, "date", f'"{TODAY.fromordinal(day).isoformat()}"'),
@@ -72,6 +75,9 @@ def random_edit(root: Path, rng: random.Random) -> str:
             lambda t: set_field(t, "thank_you_sent", rng.choice(["2026-11-20", None])),
             lambda t: set_field(t, "referrals", f"[{rng.choice(contacts)}, Arlo Penhaligon]"),
             lambda t: set_field(t, "resume_requested", rng.choice(["true", None])),
+            lambda t: set_field(t, "outcome", rng.choice(["job-offer", "advice", None])),
+            lambda t: set_field(t, "evaluated", rng.choice(["true", None])),
+            lambda t: set_field(t, "location", rng.choice(["Café & Co", None])),
         ],
         "companies": [
             lambda t: re.sub(r"(?m)^name: (.*)$", r"name: \1 Group", t, count=1),
@@ -84,16 +90,33 @@ def random_edit(root: Path, rng: random.Random) -> str:
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_random_edits_match_a_fresh_build(tmp_path: Path, seed: int) -> None:
+    """After each save the site equals a fresh build; and the first of its steps (the
+    early one, from the last analysis brought up to date, or the record pages) showed
+    every record page the save changed, and any page it showed, as the fresh build
+    has it."""
     root = generate(tmp_path / "journal", 120, seed=seed)
-    site = DevSite(root, tmp_path / "preview", lambda: TODAY)
+    published: list[dict[str, bytes]] = []
+    site = DevSite(root, tmp_path / "preview", lambda: TODAY,
+                   on_publish=lambda: published.append(site.snapshot.files))
     assert site.rebuild().ok
     rng = random.Random(seed)
-    partial = accepted = 0
+    partial = accepted = early = 0
     for step in range(30):
         files = {p: p.read_bytes() for p in root.glob("content/*/*.md")}
         path = root / (rel := random_edit(root, rng))
         before = site.snapshot
+        published.clear()
         outcome = site.rebuild({rel})
+        if outcome.ok and len(published) > 1:  # shown in steps (early, records, listings)
+            early += 1
+            want = fresh(root)
+            shown = [p for p, data in published[0].items() if data is not before.files.get(p)
+                     and data != before.files.get(p)]
+            assert shown and all(published[0][p] == want[p] for p in shown), (step, rel)
+            records = [p for p in want if p.split("/")[0] in {"contacts", "meetings",
+                                                               "companies"}
+                       and p.count("/") == 2 and want[p] != before.files.get(p)]
+            assert [p for p in records if published[0].get(p) != want[p]] == [], (step, rel)
         if not outcome.ok:  # an edit the validator refuses (a referral cycle, say)
             assert site.snapshot is before
             path.write_bytes(files[path])
@@ -108,6 +131,7 @@ def test_random_edits_match_a_fresh_build(tmp_path: Path, seed: int) -> None:
         assert wrong == [], f"step {step}: {rel} edited:\n{path.read_text()[:400]}"
     assert accepted >= 15
     assert partial >= accepted // 2  # most edits rendered only the pages they reach
+    assert early >= 5  # and many were shown in steps
 
 
 def test_nothing_changed_affects_nothing() -> None:
