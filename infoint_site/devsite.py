@@ -158,11 +158,12 @@ class DevSite:
 
     def sweep(self) -> bool:
         """Collect what earlier builds left behind (see `long_lived`), unless a build
-        runs; for when the journal has been quiet for a while. True if it did."""
+        runs or fewer than `long_lived.IDLE_SWEEP_BUILDS` builds were made since the
+        last sweep; for when the journal has been quiet for a while. True if it did."""
         if not self._lock.acquire(blocking=False):
             return False
         try:
-            return long_lived.sweep()
+            return long_lived.sweep(long_lived.IDLE_SWEEP_BUILDS)
         finally:
             self._lock.release()
 

@@ -16,7 +16,7 @@ from infoint_site import default_macros
 from infoint_site.followups import FollowUp
 from infoint_site.pipeline import load_journal
 from infoint_site.render import RenderMemo, SiteRenderer
-from infoint_site.theme import find_theme
+from infoint_site.theme import Theme, default_theme_dir
 from infoint_site.views import FollowUpView, Link, MeetingRow
 
 REPO = Path(__file__).resolve().parent.parent
@@ -25,8 +25,11 @@ BASES = ["", "../", "../../"]
 
 
 def renderer(root: Path) -> SiteRenderer:
+    """A renderer of the journal at `root` with the installed default theme (this
+    repository's themes/default would be a journal's own theme to a package installed
+    elsewhere, as CI installs it: its pages then call the macros themselves)."""
     loaded = load_journal(root, TODAY)
-    return SiteRenderer(loaded.analysis, find_theme(root, "default"), memo=RenderMemo())
+    return SiteRenderer(loaded.analysis, Theme((default_theme_dir(),)), memo=RenderMemo())
 
 
 def jinja_module(r: SiteRenderer, base: str) -> Any:
