@@ -6,7 +6,8 @@ contact and the people below it, a company's people, the follow-ups owed to or a
 someone. `affected_pages` compares two analyses of the same journal (before and after
 an edit) through those links and returns every page whose inputs differ. It answers
 None, "everything", when the edit reaches further than links: the settings or the day
-changed, a file was added or removed, or a name now resolves to someone else.
+changed, or a file was added or removed. A renamed contact reaches, besides its own
+links, the meetings that suggest a name that now means someone else (or no one).
 
 Pure and linear in the size of the journal, with small constants: comparing records
 is by identity first (an unchanged file parses to the very same record in `serve`).
@@ -75,10 +76,14 @@ def affected_pages(old: PageInputs, new: PageInputs) -> set[Page] | None:
             or oj.contacts.keys() != nj.contacts.keys()
             or oj.meetings.keys() != nj.meetings.keys()
             or oj.companies.keys() != nj.companies.keys()
-            or oj.unreadable_contacts != nj.unreadable_contacts
-            or old.names != new.names):
+            or oj.unreadable_contacts != nj.unreadable_contacts):
         return None
     marks = _Marks(old, new)
+    if old.names != new.names:  # a renamed contact: a suggested name may now mean another
+        for mid, meeting in nj.meetings.items():
+            if any(resolve_person(p, oj.contacts, old.names)
+                   != resolve_person(p, nj.contacts, new.names) for p in meeting.referrals):
+                marks.meeting_changed(mid)  # its suggestions, and its people's lists of them
     for cid, contact in nj.contacts.items():
         previous = oj.contacts[cid]
         if contact is not previous and contact != previous:

@@ -159,6 +159,38 @@ def check(site: DevSite, root: Path, rel: str) -> None:
     assert sorted(p for p in want if want[p] != site.snapshot.files.get(p)) == []
 
 
+def test_a_rename_that_changes_what_a_suggested_name_means(tmp_path: Path) -> None:
+    """A contact renamed to a name a meeting suggested (which had no file) now is that
+    suggestion; renamed to another contact's name, neither name means anyone. Only the
+    pages that reach are made again, and the site is a fresh build's."""
+    root = generate(tmp_path / "journal", 160)
+    site = DevSite(root, tmp_path / "preview", lambda: TODAY)
+    analysis = process(read_sources(root), TODAY).analysis
+    journal = analysis.journal
+    meeting = next(m for m in journal.meetings.values()
+                   if analysis.meeting_status[m.id] == "done" and len(m.contacts) == 1)
+    named = next(c for c in journal.contacts.values()
+                 if c.id not in meeting.contacts and not analysis.meetings_of.get(c.id))
+    other, third = [c for c in journal.contacts.values()
+                    if c.id not in {*meeting.contacts, named.id}
+                    and not analysis.meetings_of.get(c.id)][:2]
+    rel = f"content/meetings/{meeting.id}.md"
+    path = root / rel
+    path.write_text(set_field(path.read_text(), "referrals", f'["Quill Nobody", "{other.name}"]'))
+    assert site.rebuild().ok
+    page = f"meetings/{meeting.id}/index.html"
+    assert f'contacts/{other.id}/"'.encode() in site.snapshot.files[page]
+    for renamed, new_name in ((named, "Quill Nobody"), (third, other.name)):
+        contact = root / f"content/contacts/{renamed.id}.md"
+        contact.write_text(re.sub(r"(?m)^name: .*$", f"name: {new_name}", contact.read_text(),
+                                  count=1))
+        check(site, root, f"content/contacts/{renamed.id}.md")
+        assert site.render_memo.rendered < len(site.snapshot.files) // 2, new_name
+    html = site.snapshot.files[page]
+    assert f'contacts/{named.id}/"'.encode() in html  # "Quill Nobody" is someone now
+    assert f'contacts/{other.id}/"'.encode() not in html  # two people have that name now
+
+
 def test_edits_that_reach_far(tmp_path: Path) -> None:
     """A contact with a referrer and people below it moves to another referrer; the
     research of a contact with a meeting ahead changes."""
