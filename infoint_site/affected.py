@@ -43,10 +43,23 @@ class PageInputs:
     """Company id → the contacts who work there."""
 
 
+def follow_up_pages(item: FollowUp) -> list[Page]:
+    """The record pages that list a follow-up: its contact's, the contact it is about,
+    its meeting's (`page_inputs` writes the same inline: it runs for every follow-up,
+    and the call costs a third of its time; tests/test_reanalysis.py holds the two
+    alike)."""
+    pages: list[Page] = [("contact", item.contact)]
+    if item.about:
+        pages.append(("contact", item.about))
+    if item.meeting:
+        pages.append(("meeting", item.meeting))
+    return pages
+
+
 def page_inputs(analysis: Analysis) -> PageInputs:
     journal = analysis.journal
     follow_ups: dict[Page, list[FollowUp]] = {}
-    for item in analysis.follow_ups:
+    for item in analysis.follow_ups:  # (`follow_up_pages`, inline)
         follow_ups.setdefault(("contact", item.contact), []).append(item)
         if item.about:
             follow_ups.setdefault(("contact", item.about), []).append(item)

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 
-from .affected import Page, PageInputs
+from .affected import Page, PageInputs, follow_up_pages
 from .analysis import Analysis, Stats
 from .body_edit import BODY_FIELDS, SHOWN_ONLY, same_but
 from .followups import Facts, FollowUp, drafts_of, follow_ups_of, reach_outs
@@ -160,10 +160,11 @@ def _pages_replaced(inputs: PageInputs, stale: list[FollowUp],
     pages = dict(inputs.follow_ups)
     gone = {id(f) for f in stale}
     touched: dict[Page, list[FollowUp]] = {}
-    for page in _pages_of(stale):
-        touched.setdefault(page, [f for f in pages.get(page, ()) if id(f) not in gone])
+    for item in stale:
+        for page in follow_up_pages(item):
+            touched.setdefault(page, [f for f in pages.get(page, ()) if id(f) not in gone])
     for item in fresh:
-        for page in _pages_of([item]):
+        for page in follow_up_pages(item):
             touched.setdefault(page, list(pages.get(page, ()))).append(item)
     for page, items in touched.items():
         if items:
@@ -171,13 +172,3 @@ def _pages_replaced(inputs: PageInputs, stale: list[FollowUp],
         else:
             pages.pop(page, None)
     return pages
-
-
-def _pages_of(items: Iterable[FollowUp]) -> Iterator[Page]:
-    """The record pages that list each follow-up, as `affected.page_inputs` indexes them."""
-    for item in items:
-        yield ("contact", item.contact)
-        if item.about:
-            yield ("contact", item.about)
-        if item.meeting:
-            yield ("meeting", item.meeting)

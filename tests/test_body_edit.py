@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from serve_saves import DAY, Preview, fresh, is_record_page
 
 from infoint_site.affected import page_inputs
 from infoint_site.analysis import Analysis, analyze
 from infoint_site.body_edit import SHOWN_ONLY, body_edit, shown_edit
-from infoint_site.devsite import DevSite, Snapshot
 from infoint_site.loader import read_sources
 from infoint_site.parse import parse_file
 from infoint_site.pipeline import process
@@ -22,7 +22,7 @@ from infoint_site.render import SiteRenderer
 from infoint_site.theme import find_theme
 from infoint_site.validate import validate
 
-DAY = date(2026, 11, 22)
+OLIVER = "content/contacts/oliver-grant.md"
 
 
 @pytest.fixture
@@ -64,23 +64,14 @@ def test_only_a_body_edit_takes_the_short_way(journal: Path) -> None:
 
 def test_the_edited_page_is_published_first_and_the_end_is_exact(journal: Path,
                                                                  tmp_path: Path) -> None:
-    published: list[Snapshot] = []
-    site = DevSite(journal, tmp_path / "preview", lambda: DAY,
-                   on_publish=lambda: published.append(site.snapshot))
-    assert site.rebuild().ok
-    rel = "content/contacts/oliver-grant.md"
-    path = journal / rel
-    path.write_text(path.read_text(encoding="utf-8") + "\nEarly bird.\n", encoding="utf-8")
-    published.clear()
-    outcome = site.rebuild({rel})
+    preview = Preview(journal, tmp_path / "preview")
+    outcome = preview.save(OLIVER, lambda text: text + "\nEarly bird.\n")
     assert outcome.ok and outcome.parsed == 1
-    first = published[0]
+    first, site = preview.published[0], preview.site
     assert b"Early bird." in first.files["contacts/oliver-grant/index.html"]
     assert b"Early bird." not in first.files["search/index.html"]  # the listings come after
     assert b"Early bird." in site.snapshot.files["search/index.html"]
-    loaded = process(read_sources(journal), DAY)
-    want = SiteRenderer(loaded.analysis, find_theme(journal, "default")).render().files
-    assert site.snapshot.files == want
+    assert site.snapshot.files == fresh(journal)
 
 
 # -- fields only shown ----------------------------------------------------------------
@@ -157,8 +148,7 @@ def test_a_shown_field_edit_renders_the_very_pages_a_full_build_changes(journal:
         assert renderer.problems == []
         for path, data in made.items():
             assert data == full[path], (after, path)
-        moved = {p for p in full if p.split("/")[0] in {"contacts", "meetings", "companies"}
-                 and p.count("/") == 2 and full[p] != old.get(p)}
+        moved = {p for p in full if is_record_page(p) and full[p] != old.get(p)}
         assert moved, (before, after)  # each of them is shown on some record page
         assert moved <= made.keys(), (after, moved - made.keys())
 
@@ -178,44 +168,26 @@ def test_a_field_the_journal_computes_from_takes_the_full_way(journal: Path) -> 
 
 def test_a_role_saved_in_serve_is_published_first_and_the_end_is_exact(
         journal: Path, tmp_path: Path) -> None:
-    published: list[Snapshot] = []
-    site = DevSite(journal, tmp_path / "preview", lambda: DAY,
-                   on_publish=lambda: published.append(site.snapshot))
-    assert site.rebuild().ok
-    rel = "content/contacts/oliver-grant.md"
-    path = journal / rel
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "role: Product Analyst", "role: Head of Reading Products"), encoding="utf-8")
-    published.clear()
-    outcome = site.rebuild({rel})
+    preview = Preview(journal, tmp_path / "preview")
+    outcome = preview.save(OLIVER, lambda text: text.replace(
+        "role: Product Analyst", "role: Head of Reading Products"))
     assert outcome.ok and outcome.parsed == 1
-    first = published[0]
+    first = preview.published[0]
     assert b"Head of Reading Products" in first.files["contacts/oliver-grant/index.html"]
     assert b"Head of Reading Products" not in first.files["search/index.html"]  # listings later
     # The early pages, then the listings: the record pages of the full analysis are
     # those already shown, so they make no snapshot of their own.
-    assert len(published) == 2
-    loaded = process(read_sources(journal), DAY)
-    want = SiteRenderer(loaded.analysis, find_theme(journal, "default")).render().files
-    assert site.snapshot.files == want
+    assert len(preview.published) == 2
+    assert preview.site.snapshot.files == fresh(journal)
 
 
 def test_nothing_is_shown_early_after_a_failed_build(journal: Path, tmp_path: Path) -> None:
     """The site shown is then the last good one, not the last analysis: an early page
     would mix the two, and the failed build's notice would no longer be true."""
-    published: list[Snapshot] = []
-    site = DevSite(journal, tmp_path / "preview", lambda: DAY,
-                   on_publish=lambda: published.append(site.snapshot))
-    assert site.rebuild().ok
-    good = site.snapshot
-    published.clear()
-    meeting = journal / "content/meetings/2026-09-03-marcus-bell.md"
-    meeting.write_text(meeting.read_text(encoding="utf-8").replace(
-        "contact: marcus-bell", "contact: marcus-belle"), encoding="utf-8")
-    assert not site.rebuild({"content/meetings/2026-09-03-marcus-bell.md"}).ok
-    rel = "content/contacts/oliver-grant.md"
-    path = journal / rel
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "role: Product Analyst", "role: Head of Reading Products"), encoding="utf-8")
-    assert not site.rebuild({rel}).ok
-    assert site.snapshot is good and published == []
+    preview = Preview(journal, tmp_path / "preview")
+    good = preview.site.snapshot
+    assert not preview.save("content/meetings/2026-09-03-marcus-bell.md", lambda text: text
+                            .replace("contact: marcus-bell", "contact: marcus-belle")).ok
+    assert not preview.save(OLIVER, lambda text: text.replace(
+        "role: Product Analyst", "role: Head of Reading Products")).ok
+    assert preview.site.snapshot is good and preview.published == []

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from serve_saves import DAY, Preview, fresh, is_record_page
 
 from infoint_site import reanalysis
 from infoint_site.affected import PageInputs, affected_pages, page_inputs
 from infoint_site.analysis import Analysis, analyze
-from infoint_site.devsite import DevSite, Snapshot
 from infoint_site.durations import Duration
 from infoint_site.loader import read_sources
 from infoint_site.pipeline import process
@@ -33,7 +33,6 @@ from infoint_site.theme import find_theme
 from infoint_site.validate import validate
 
 REPO = Path(__file__).resolve().parent.parent
-DAY = date(2026, 11, 22)
 
 DAYS = st.dates(min_value=DAY - timedelta(days=400), max_value=DAY + timedelta(days=60))
 DONE = st.sampled_from([True, False]) | DAYS
@@ -191,28 +190,17 @@ def test_the_pages_it_reaches_are_the_full_builds(example: PageInputs) -> None:
         made = dict(renderer.record_page(job) for job in sorted(pages))
         for path, data in made.items():
             assert data == full[path], (record, path)
-        moved = {p for p in full if p.split("/")[0] in {"contacts", "meetings", "companies"}
-                 and p.count("/") == 2 and full[p] != old.get(p)}
+        moved = {p for p in full if is_record_page(p) and full[p] != old.get(p)}
         assert moved and moved <= made.keys(), (record, moved - made.keys())
 
 
 def test_a_date_saved_in_serve_is_published_first_and_the_end_is_exact(
         example_journal: Path, tmp_path: Path) -> None:
-    published: list[Snapshot] = []
-    site = DevSite(example_journal, tmp_path / "preview", lambda: DAY,
-                   on_publish=lambda: published.append(site.snapshot))
-    assert site.rebuild().ok
-    rel = "content/contacts/oliver-grant.md"
-    path = example_journal / rel
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "keep_in_touch: false", "keep_in_touch: true\nlast_contact: 2026-11-02"),
-        encoding="utf-8")
-    published.clear()
-    assert site.rebuild({rel}).ok
-    first = published[0]
+    preview = Preview(example_journal, tmp_path / "preview")
+    assert preview.save("content/contacts/oliver-grant.md", lambda text: text.replace(
+        "keep_in_touch: false", "keep_in_touch: true\nlast_contact: 2026-11-02")).ok
+    first = preview.published[0]
     assert b"2 Nov 2026" in first.files["contacts/oliver-grant/index.html"]
     assert b"Keep in touch with Oliver Grant" in first.files["contacts/oliver-grant/index.html"]
     assert b"Keep in touch with Oliver Grant" not in first.files["follow-ups/index.html"]
-    loaded = process(read_sources(example_journal), DAY)
-    want = SiteRenderer(loaded.analysis, find_theme(example_journal, "default")).render().files
-    assert site.snapshot.files == want
+    assert preview.site.snapshot.files == fresh(example_journal)
