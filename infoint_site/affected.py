@@ -6,8 +6,11 @@ contact and the people below it, a company's people, the follow-ups owed to or a
 someone. `affected_pages` compares two analyses of the same journal (before and after
 an edit) through those links and returns every page whose inputs differ. It answers
 None, "everything", when the edit reaches further than links: the settings or the day
-changed, or a file was added or removed. A renamed contact reaches, besides its own
-links, the meetings that suggest a name that now means someone else (or no one).
+changed. A renamed contact reaches, besides its own links, the meetings that suggest a
+name that now means someone else (or no one). A file added or removed reaches what an
+edit of every field of it would, on the side where it exists; the links to it in
+notes are the renderer's to follow (`render.SiteRenderer`, which knows the links each
+page's notes hold).
 
 Pure and linear in the size of the journal, with small constants: comparing records
 is by identity first (an unchanged file parses to the very same record in `serve`).
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 
 from .analysis import Analysis
 from .followups import FollowUp
-from .journal import name_index, resolve_person
+from .journal import Journal, name_index, resolve_person
 from .records import Contact, Meeting, Record
 
 Page = tuple[str, str]
@@ -41,6 +44,13 @@ class PageInputs:
     """Contact id → the meetings whose suggested names resolve to that contact."""
     people_at: dict[str, tuple[str, ...]]
     """Company id → the contacts who work there."""
+
+
+def changed_ids(before: Journal, after: Journal) -> bool:
+    """Whether a file was added or removed between two journals."""
+    return (before.contacts.keys() != after.contacts.keys()
+            or before.meetings.keys() != after.meetings.keys()
+            or before.companies.keys() != after.companies.keys())
 
 
 def follow_up_pages(item: FollowUp) -> list[Page]:
@@ -86,9 +96,6 @@ def affected_pages(old: PageInputs, new: PageInputs) -> set[Page] | None:
     before, after = old.analysis, new.analysis
     oj, nj = before.journal, after.journal
     if (before.today != after.today or oj.settings != nj.settings
-            or oj.contacts.keys() != nj.contacts.keys()
-            or oj.meetings.keys() != nj.meetings.keys()
-            or oj.companies.keys() != nj.companies.keys()
             or oj.unreadable_contacts != nj.unreadable_contacts):
         return None
     marks = _Marks(old, new)
@@ -97,22 +104,35 @@ def affected_pages(old: PageInputs, new: PageInputs) -> set[Page] | None:
             if any(resolve_person(p, oj.contacts, old.names)
                    != resolve_person(p, nj.contacts, new.names) for p in meeting.referrals):
                 marks.meeting_changed(mid)  # its suggestions, and its people's lists of them
+    if changed_ids(oj, nj):  # a file added or removed: as if its every field changed
+        for cid in oj.contacts.keys() ^ nj.contacts.keys():
+            marks.contact_changed(cid, oj.contacts.get(cid), nj.contacts.get(cid))
+        for mid in oj.meetings.keys() ^ nj.meetings.keys():
+            marks.meeting_changed(mid)
+        for coid in oj.companies.keys() ^ nj.companies.keys():
+            marks.company_changed(coid)
     for cid, contact in nj.contacts.items():
-        previous = oj.contacts[cid]
+        previous = oj.contacts.get(cid)
+        if previous is None:
+            continue
         if contact is not previous and contact != previous:
             marks.contact_changed(cid, previous, contact)
         elif before.contact_status[cid] != after.contact_status[cid]:
             marks.add("contact", [cid])
             marks.companies([contact.company])
     for mid, meeting in nj.meetings.items():
-        previous_meeting = oj.meetings[mid]
+        previous_meeting = oj.meetings.get(mid)
+        if previous_meeting is None:
+            continue
         if meeting is not previous_meeting and meeting != previous_meeting:
             marks.meeting_changed(mid)
         elif before.meeting_status[mid] != after.meeting_status[mid]:
             marks.add("meeting", [mid])
             marks.add("contact", meeting.contacts)
     for coid, company in nj.companies.items():
-        if company is not oj.companies[coid] and company != oj.companies[coid]:
+        previous_company = oj.companies.get(coid)
+        if previous_company is not None and company is not previous_company \
+                and company != previous_company:
             marks.company_changed(coid)
     for page in old.follow_ups.keys() | new.follow_ups.keys():
         if old.follow_ups.get(page) != new.follow_ups.get(page):
@@ -157,7 +177,8 @@ class _Marks:
 
     def _contacts_of(self, mid: str) -> set[str]:
         return {c for side in (self.old, self.new)
-                for c in side.analysis.journal.meetings[mid].contacts}
+                if (meeting := side.analysis.journal.meetings.get(mid)) is not None
+                for c in meeting.contacts}
 
     def _follow_up_pages(self, page: Page) -> None:
         """Every page listing a follow-up this page lists: each shows names and the
@@ -170,13 +191,14 @@ class _Marks:
                 if item.meeting:
                     self.pages.add(("meeting", item.meeting))
 
-    def contact_changed(self, cid: str, before: Contact, after: Contact) -> None:
+    def contact_changed(self, cid: str, before: Contact | None, after: Contact | None) -> None:
+        """`before` None: the contact was added; `after` None: removed."""
         self.add("contact", [cid])
-        self.companies([before.company, after.company])  # its people, with their roles
+        self.companies([c.company for c in (before, after) if c])  # its people, their roles
         self._follow_up_pages(("contact", cid))  # names, email drafts
         for mid in self._meetings_of(cid):  # prep sheets: research, scripts
             self.add("meeting", [mid])
-        renamed = before.name != after.name
+        renamed = before is None or after is None or before.name != after.name
         if renamed:
             for mid in self._meetings_of(cid):
                 self.add("contact", self._contacts_of(mid))  # their rows show the names
@@ -188,6 +210,8 @@ class _Marks:
         if renamed or before.referred_by != after.referred_by:
             for side in (self.old, self.new):
                 forest = side.analysis.forest
+                if cid not in forest.parent:
+                    continue
                 self.add("contact", forest.chains[cid])  # referred lists, descendant counts
                 below = list(forest.referred[cid])
                 for child in below:  # prep sheets name each child's referrer

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from .affected import Page, PageInputs, pages_of_one_change
+from .affected import Page, PageInputs, changed_ids, pages_of_one_change
 from .analysis import Analysis
 from .journal import Journal
 from .records import Company, Contact, Meeting, Record
@@ -93,8 +93,9 @@ def shown_edit(inputs: PageInputs, record: Record) -> tuple[Analysis, set[Page]]
 
 
 def only_bodies_changed(before: Journal, after: Journal) -> bool:
-    """Whether every record of `after` is the one of `before`, but for its body (the same
-    ids are assumed, as `affected_pages` checks)."""
+    """Whether `after` has the records of `before`, each the same but for its body."""
+    if changed_ids(before, after):
+        return False
     for old_table, new_table in ((before.contacts, after.contacts),
                                  (before.meetings, after.meetings),
                                  (before.companies, after.companies)):

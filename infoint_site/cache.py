@@ -26,7 +26,7 @@ from typing import Any
 CACHE_DIR = ".infoint-cache"
 CACHE_FILE = "build.cache"
 MAGIC = b"INFOINT-CACHE-1\n"
-FORMAT = 5
+FORMAT = 6
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 

@@ -113,6 +113,8 @@ class DevSite:
         """The last journal that built."""
         self._plain: dict[str, bytes] = {}
         """The files of the current snapshot before encryption."""
+        self._record_files: Collection[str] = frozenset()
+        """Which of them are record pages."""
         self._sealed = False
         """Whether the current snapshot is encrypted."""
         self.snapshot = Snapshot(0, {})
@@ -218,13 +220,16 @@ class DevSite:
             problems = sort_problems([*loaded.problems, *renderer.problems])
             if count(problems)[0]:
                 return self._failed(problems, started)
-            shown = self._publish({**self._plain, **records}, sealer, problems)
+            gone = self._record_files - records.keys()  # (a file removed)
+            shown = self._publish({**{path: data for path, data in self._plain.items()
+                                      if path not in gone}, **records}, sealer, problems)
         files = dict(sorted({**records, **{path: data if data is not None else self._plain[path]
                                            for path, data in renderer.other_files()}}.items()))
         problems = sort_problems([*loaded.problems, *renderer.problems])
         if count(problems)[0]:
             return self._failed(problems, started)
         shown.extend(self._publish(files, sealer, problems))
+        self._record_files = records.keys()
         early = self._early  # what showing an edit early did (see _show_edit_early)
         return Outcome(True, problems, sorted({*shown, *early.changed}),
                        time.perf_counter() - started, self.parse_memo.parsed + early.parsed,

@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import default_macros, listings, parallel
-from .affected import Page, PageInputs, affected_pages, page_inputs
+from .affected import Page, PageInputs, affected_pages, changed_ids, page_inputs
 from .analysis import Analysis
 from .cache import digest
 from .encrypt import Sealer, SiteKey
@@ -33,7 +33,7 @@ from .parallel import PageWrite
 from .problems import Problem
 from .questions import group_title, question_bank
 from .records import Meeting
-from .render_memo import RenderMemo, freeze
+from .render_memo import KeptNote, Lookup, RenderMemo, freeze
 from .templating import Environment, StoredBytecode
 from .theme import Theme, default_theme_dir
 from .urls import SECTIONS, Urls
@@ -99,15 +99,20 @@ class SiteRenderer:
             self.memo.global_key = global_key
             self.memo.reset()
         ids_key = (tuple(journal.contacts), tuple(journal.meetings), tuple(journal.companies))
+        relinked: set[Page] = set()
+        """Record pages the last build made with a journal link in a note that now
+        resolves otherwise (a file was added or removed)."""
         if self.memo.ids_key != ids_key:
             self.memo.ids_key = ids_key
-            self.memo.markdown.clear()
+            relinked = self._forget_stale_links()
         self.memo.rendered = 0
         self.env = self.memo.env
         self.problems: list[Problem] = []
         self.sections: dict[tuple[str, int], str] = {}
         """(meeting file, line of a `## Q:` heading) → the answer's HTML."""
         self._page_sections: dict[tuple[str, int], str] = {}
+        self._page_links: set[Lookup] = set()
+        """The journal links the notes shown on the record page being made looked up."""
         self._shared_follow_ups = Path(self.env.get_template("macros.html").filename or "") \
             .is_relative_to(default_theme_dir())
         """Whether macros.html is the default theme's (see `follow_up_html`)."""
@@ -137,6 +142,8 @@ class SiteRenderer:
             previous = self.memo.inputs if self.memo.keep else None
             self.affected = affected_pages(previous, self.inputs) \
                 if previous is not None else None
+            if self.affected is not None:
+                self.affected |= relinked
             if self.memo.keep:
                 self.memo.inputs = self.inputs
 
@@ -173,18 +180,49 @@ class SiteRenderer:
                           self._ids_digest) if store is not None else None
             cached = store.markdown.get(stored_key) if store is not None else None
             if _stale(cached, sections, need_html):
-                cached = render_note(self.markdown, path, text, first_line, kind, link_for,
-                                     sections)
+                lookups: set[Lookup] = set()
+
+                def looking_up(kind: str, record_id: str) -> str | None:
+                    url = link_for(kind, record_id)
+                    lookups.add((kind, record_id, url is not None))
+                    return url
+
+                html, problems, parts = render_note(self.markdown, path, text, first_line, kind,
+                                                   looking_up, sections)
+                cached = (html, problems, parts, frozenset(lookups))
                 if store is not None:
-                    store.markdown.put(stored_key, (None, cached[1], cached[2]))
+                    store.markdown.put(stored_key, (None, *cached[1:]))
             self.memo.markdown[key] = cached
         assert cached is not None
+        self._page_links.update(cached[3])
         if report:
             self.problems.extend(cached[1])
         for line, part in cached[2].items():
             self.sections[(path, first_line + line)] = part
             self._page_sections[(path, first_line + line)] = part
         return cached[0] or ""
+
+    def _forget_stale_links(self) -> set[Page]:
+        """After a file was added or removed: drop the kept renderings of notes with a
+        journal link that now resolves otherwise, and of notes no longer in the
+        journal, and the kept record pages of records no longer in it; the record pages
+        kept with such a link, which must be made again."""
+        journal, memo = self.journal, self.memo
+        tables = {"contacts": journal.contacts, "meetings": journal.meetings,
+                  "companies": journal.companies}
+
+        def holds(lookups: frozenset[Lookup]) -> bool:
+            return all((record_id in tables.get(kind, ())) == found
+                       for kind, record_id, found in lookups)
+
+        paths = {r.path for table in tables.values() for r in table.values()}
+        memo.markdown = {key: kept for key, kept in memo.markdown.items()
+                         if key[0] in paths and holds(kept[3])}
+        tables_of = {"contact": journal.contacts, "meeting": journal.meetings,
+                     "company": journal.companies}
+        memo.records = {job: kept for job, kept in memo.records.items()
+                        if job[1] in tables_of[job[0]]}
+        return {job for job, kept in memo.records.items() if not holds(kept[4])}
 
     def _link_for(self, base: str) -> Any:
         """(kind, id) → the URL of that record's page from a page at `base`, or None."""
@@ -323,8 +361,12 @@ class SiteRenderer:
 
     def compare_with(self, previous: PageInputs | None) -> None:
         """Render only the record pages that differ from what `previous` gave (the last
-        build's, when its pages are still in place); None: render every one."""
+        build's, when its pages are still in place); None: render every one. (Every one,
+        too, after a file was added or removed: which of the pages in place hold a link
+        to it is known only in the process that made them.)"""
         self.affected = affected_pages(previous, self.inputs) if previous is not None else None
+        if previous is not None and changed_ids(previous.analysis.journal, self.journal):
+            self.affected = None
 
     def record_page(self, job: tuple[str, str]) -> tuple[str, bytes | None]:
         if job == CALENDAR_JOB:  # (handed to a worker with the record pages: see `stream`)
@@ -332,14 +374,14 @@ class SiteRenderer:
         if self.affected is not None and job not in self.affected:
             kept = self.memo.records.get(job)
             if kept is not None:  # nothing it shows changed: as the last build made it
-                path, data, problems, sections = kept
+                path, data, problems, sections, _ = kept
                 self.problems.extend(problems)
                 self.sections.update(sections)
                 return path, data
             kept_file = self._kept_file(job)
             if kept_file is not None:
                 return kept_file, None
-        start, self._page_sections = len(self.problems), {}
+        start, self._page_sections, self._page_links = len(self.problems), {}, set()
         kind, record_id = job
         if kind == "contact":
             path, data = self.contact_page(record_id)
@@ -348,7 +390,8 @@ class SiteRenderer:
         else:
             path, data = self.company_page(record_id)
         if self.memo.keep:
-            self.memo.records[job] = (path, data, self.problems[start:], self._page_sections)
+            self.memo.records[job] = (path, data, self.problems[start:], self._page_sections,
+                                      frozenset(self._page_links))
         return path, data
 
     def _kept_file(self, job: tuple[str, str]) -> str | None:
@@ -682,7 +725,7 @@ def _encoded(pieces: Iterator[str]) -> bytes:
     return b"".join(chunks)  # (one chunk: itself, not a copy)
 
 
-def _stale(cached: tuple[str | None, list[Problem], dict[int, str]] | None,
+def _stale(cached: KeptNote | None,
            sections: frozenset[int], need_html: bool) -> bool:
     """Whether a kept rendering of a note lacks what is asked for."""
     return (cached is None or not sections <= cached[2].keys()

@@ -11,6 +11,13 @@ import jinja2
 from .cache import BuildCache
 from .problems import Problem
 
+Lookup = tuple[str, str, bool]
+"""A journal link a note's rendering looked up: (folder, record id, whether it was found)."""
+
+KeptNote = tuple[str | None, list[Problem], dict[int, str], frozenset[Lookup]]
+"""A note rendered: its HTML (None when only the rest was kept), warnings, the HTML of
+its answers by line, and the journal links it looked up."""
+
 
 def freeze(value: Any) -> Any:
     """A hashable, comparable copy of a page's context (lists → tuples, dicts → items)."""
@@ -29,9 +36,10 @@ class RenderMemo:
 
     Pages of one record (a contact, a meeting, a company) are rendered from their own
     context only, so a page whose frozen context is unchanged is not rendered again.
-    Markdown is kept per body and page depth, and dropped whenever a file is added or
-    removed (links to it may change). Everything is dropped when the settings, the
-    day or the theme change.
+    Markdown is kept per body and page depth, with the journal links it looked up: when
+    a file is added or removed, the renderings whose links now resolve otherwise are
+    dropped, and the record pages that showed them are made again. Everything is
+    dropped when the settings, the day or the theme change.
     """
 
     keep: bool = False
@@ -41,8 +49,7 @@ class RenderMemo:
     global_key: Any = None
     ids_key: Any = None
     pages: dict[str, tuple[Any, bytes]] = field(default_factory=dict)
-    markdown: dict[tuple[str, str, str, str],
-                   tuple[str | None, list[Problem], dict[int, str]]] = field(default_factory=dict)
+    markdown: dict[tuple[str, str, str, str], KeptNote] = field(default_factory=dict)
     rendered: int = 0
     """Pages rendered by the last build (the rest came from the memo)."""
     store: BuildCache | None = None
@@ -58,10 +65,10 @@ class RenderMemo:
     inputs: Any = None
     """The last build's `affected.PageInputs`, to find what an edit changed."""
     records: dict[tuple[str, str], tuple[str, bytes | None, list[Problem],
-                                          dict[tuple[str, int], str]]] = \
+                                          dict[tuple[str, int], str], frozenset[Lookup]]] = \
         field(default_factory=dict)
-    """(kind, id) → the record page the last build made: its file, bytes, warnings and
-    answer sections."""
+    """(kind, id) → the record page the last build made: its file, bytes, warnings,
+    answer sections and the journal links its notes looked up."""
     search_texts: dict[str, str] = field(default_factory=dict)
     """A note's body → its words for the search page, as the last build made them."""
 

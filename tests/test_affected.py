@@ -37,11 +37,68 @@ def set_field(text: str, name: str, value: str | None) -> str:
     return "\n".join(lines) + sep + body
 
 
+ADDED = 3
+"""How many ids each kind of added file takes turns with (so files come and go, and
+notes link to them before they exist and after they are gone)."""
+
+
+def added_file(root: Path, rng: random.Random) -> str:
+    """Add a contact, a meeting or a company (or write one added before again), or
+    remove a file; returns its path relative to `root`."""
+    contacts = ids(root, "contacts")
+    k = rng.randrange(ADDED)
+    kind = rng.choice(["contacts", "meetings", "companies", "remove"])
+    if kind == "remove":
+        added = [p for p in root.glob("content/*/*.md") if "zz-added" in p.name]
+        path = rng.choice(added if added and rng.random() < 0.7 else
+                          sorted(root.glob("content/*/*.md")))
+        path.unlink()
+        return path.relative_to(root).as_posix()
+    fields = {
+        "contacts": [f"name: {rng.choice(['Quill Nobody', 'Arlo Penhaligon', f'Zed Added {k}'])}",
+                     rng.choice(["", f"referred_by: {rng.choice(contacts)}"]),
+                     rng.choice(["", f"company: zz-added-{k}", "company: Elsewhere Ltd"]),
+                     rng.choice(["", "role: Analyst"])],
+        "meetings": [f"contact: {rng.choice(contacts)}",
+                     f'date: "{TODAY.fromordinal(TODAY.toordinal() + rng.randint(-9, 9))}"',
+                     rng.choice(["", f"referrals: [Arlo Penhaligon, {rng.choice(contacts)}]"])],
+        "companies": [f"name: Added Company {k}", rng.choice(["", "field: data"])],
+    }[kind]
+    stem = f"2026-11-25-zz-added-{k}" if kind == "meetings" else f"zz-added-{k}"
+    front = "\n".join(f for f in fields if f)
+    rel = f"content/{kind}/{stem}.md"
+    (root / rel).write_text(f"---\n{front}\n---\nAdded; see {note_link(root, rng)}.\n",
+                            encoding="utf-8")
+    return rel
+
+
+def note_link(root: Path, rng: random.Random) -> str:
+    """A Markdown link to a record that may exist, from a record's note."""
+    kind = rng.choice(["contacts", "meetings", "companies"])
+    stem = f"2026-11-25-zz-added-{rng.randrange(ADDED)}" if kind == "meetings" else \
+        f"zz-added-{rng.randrange(ADDED)}"
+    if rng.random() < 0.4 and ids(root, kind):
+        stem = rng.choice(ids(root, kind))
+    return f"[them](../{kind}/{stem}.md)"
+
+
+def undo(path: Path, files: dict[Path, bytes]) -> None:
+    """Put the file at `path` back as `files` had it (or away, if it was not there)."""
+    if path in files:
+        path.write_bytes(files[path])
+    else:
+        path.unlink()
+
+
 def random_edit(root: Path, rng: random.Random) -> str:
-    """Change one file in one of many ways; returns its path relative to `root`."""
+    """Change, add or remove one file in one of many ways; returns its path relative to
+    `root`."""
+    if rng.random() < 0.25:
+        return added_file(root, rng)
     contacts = ids(root, "contacts")
     companies = [(root / "content/companies" / f"{c}.md").read_text().split("name: ")[1]
                  .split("\n")[0] for c in ids(root, "companies")]
+    companies += [*ids(root, "companies"), f"zz-added-{rng.randrange(ADDED)}"]
     kind = rng.choice(["contacts", "meetings", "companies"] if companies else
                       ["contacts", "meetings"])
     rel = f"content/{kind}/{rng.choice(ids(root, kind))}.md"
@@ -75,7 +132,8 @@ def random_edit(root: Path, rng: random.Random) -> str:
             lambda t: re.sub(r"(?m)^name: (.*)$", r"name: \1 Group", t, count=1),
         ],
     }[kind]
-    changed = rng.choice([*edits, lambda t: t + f"\nEdited {rng.random()}.\n"])(text)
+    changed = rng.choice([*edits, lambda t: t + f"\nEdited {rng.random()}.\n",
+                          lambda t: t + f"\nLinked to {note_link(root, rng)}.\n"])(text)
     path.write_text(changed, encoding="utf-8")
     return rel
 
@@ -102,14 +160,15 @@ def test_random_edits_match_a_fresh_build(tmp_path: Path, seed: int) -> None:
         if outcome.ok and len(published) > 1:  # shown in steps (early, records, listings)
             early += 1
             want = fresh(root)
-            shown = [p for p, data in published[0].items() if data is not before.files.get(p)
-                     and data != before.files.get(p)]
-            assert shown and all(published[0][p] == want[p] for p in shown), (step, rel)
+            shown = [p for p in published[0].keys() | before.files.keys()
+                     if (data := published[0].get(p)) is not before.files.get(p)
+                     and data != before.files.get(p)]  # (made, changed or removed)
+            assert shown and all(published[0].get(p) == want.get(p) for p in shown), (step, rel)
             records = [p for p in want if is_record_page(p) and want[p] != before.files.get(p)]
             assert [p for p in records if published[0].get(p) != want[p]] == [], (step, rel)
         if not outcome.ok:  # an edit the validator refuses (a referral cycle, say)
             assert site.snapshot is before
-            path.write_bytes(files[path])
+            undo(path, files)
             outcome = site.rebuild({rel})
             assert outcome.ok
         else:
@@ -118,7 +177,8 @@ def test_random_edits_match_a_fresh_build(tmp_path: Path, seed: int) -> None:
         want = fresh(root)
         wrong = sorted(p for p in want.keys() | site.snapshot.files.keys()
                        if want.get(p) != site.snapshot.files.get(p))
-        assert wrong == [], f"step {step}: {rel} edited:\n{path.read_text()[:400]}"
+        assert wrong == [], \
+            f"step {step}: {rel} edited:\n{path.read_text()[:400] if path.exists() else 'gone'}"
     assert accepted >= 15
     assert partial >= accepted // 2  # most edits rendered only the pages they reach
     assert early >= 5  # and many were shown in steps
@@ -132,14 +192,19 @@ def test_nothing_changed_affects_nothing() -> None:
     assert affected_pages(page_inputs(analysis), page_inputs(again)) == set()
 
 
-def test_a_new_file_or_another_day_affects_everything(tmp_path: Path) -> None:
+def test_another_day_affects_everything_and_a_new_file_its_neighbours(tmp_path: Path) -> None:
     root = generate(tmp_path / "journal", 40)
     before = page_inputs(process(read_sources(root), TODAY).analysis)
     later = page_inputs(process(read_sources(root), TODAY.replace(day=23)).analysis)
     assert affected_pages(before, later) is None
-    (root / "content/contacts/new-person.md").write_text("---\nname: New Person\n---\n")
+    referrer = ids(root, "contacts")[3]
+    (root / "content/contacts/new-person.md").write_text(
+        f"---\nname: New Person\nreferred_by: {referrer}\n---\n")
     added = page_inputs(process(read_sources(root), TODAY).analysis)
-    assert affected_pages(before, added) is None
+    reached = affected_pages(before, added)
+    assert reached is not None and {("contact", "new-person"), ("contact", referrer)} <= reached
+    assert len(reached) < 10
+    assert affected_pages(added, before) == reached  # removed again: the same pages
 
 
 def check(site: DevSite, root: Path, rel: str) -> None:
@@ -224,7 +289,7 @@ def test_cached_builds_after_random_edits_match_fresh_ones(tmp_path: Path,
         try:
             result = build_site(root, TODAY, out, workers=2)
         except JournalInvalid:  # refused (a referral cycle, say): undo it
-            path.write_bytes(files[path])
+            undo(path, files)
             result = build_site(root, TODAY, out, workers=2)
         build_site(root, TODAY, fresh_out, use_cache=False)
         assert site_files(out) == site_files(fresh_out), f"step {step}: {rel}"
@@ -258,3 +323,33 @@ def test_listings_that_show_no_body_are_kept_when_only_bodies_change(
     assert (out / "follow-ups/index.html").stat().st_ino != inode  # a field: rendered again
     build_site(root, TODAY, fresh_out, use_cache=False)
     assert site_files(out) == site_files(fresh_out)
+
+
+def test_files_added_and_removed_reach_the_pages_that_link_to_them(tmp_path: Path) -> None:
+    """A note links to a contact with no file yet, and a contact names a company with
+    no file: adding the files makes those links, removing them unmakes them, each save
+    making only a few pages again, and the site is a fresh build's every time."""
+    root = generate(tmp_path / "journal", 160)
+    site = DevSite(root, tmp_path / "preview", lambda: TODAY)
+    meeting = ids(root, "meetings")[4]
+    person = ids(root, "contacts")[6]
+    meeting_file = root / f"content/meetings/{meeting}.md"
+    meeting_file.write_text(meeting_file.read_text() + "\nAsk [Quinn](../contacts/zz-quinn.md).\n")
+    person_file = root / f"content/contacts/{person}.md"
+    person_file.write_text(set_field(person_file.read_text(), "company", "zz-firm"))
+    assert site.rebuild().ok
+    page = f"meetings/{meeting}/index.html"
+    assert b'class="broken-link"' in site.snapshot.files[page]
+    for rel, text in (("content/contacts/zz-quinn.md", "---\nname: Quinn Added\n---\n"),
+                      ("content/companies/zz-firm.md", "---\nname: ZZ Firm\n---\n")):
+        (root / rel).write_text(text)
+        check(site, root, rel)
+        assert site.render_memo.rendered < 25, rel  # (some 15 of them the listings)
+    assert b'href="../../contacts/zz-quinn/"' in site.snapshot.files[page]
+    person_page = site.snapshot.files[f"contacts/{person}/index.html"]
+    assert b'href="../../companies/zz-firm/"' in person_page
+    for rel in ("content/contacts/zz-quinn.md", "content/companies/zz-firm.md"):
+        (root / rel).unlink()
+        check(site, root, rel)
+        assert site.render_memo.rendered < 25, rel  # (some 15 of them the listings)
+    assert b'class="broken-link"' in site.snapshot.files[page]
