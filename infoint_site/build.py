@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .affected import PageInputs, page_inputs
+from .affected import Page, PageInputs, page_inputs
 from .analysis import analyze
 from .body_edit import only_bodies_changed
 from .cache import BuildCache, cache_folder
@@ -45,6 +45,7 @@ from .quick_state import (
 )
 from .records import Record
 from .render import BODY_BLIND, RenderMemo, SiteRenderer
+from .render_memo import Lookup
 from .settings import Settings, parse_settings
 from .theme import default_theme_dir, find_theme
 from .urls import OpaqueUrls, Urls
@@ -247,6 +248,11 @@ def _render(root: Path, target: Path, loaded: Loaded, files: tuple[tuple[str, st
     # Pages unchanged since the site being replaced keep their file (never when
     # encrypting: a new build has a new key).
     previous = cache.pages_of(target) if cache is not None and key is None else None
+    last_build = cache.state_of(target) if cache is not None and previous else None
+    if not isinstance(last_build, LastBuild):
+        last_build = None
+    if cache is not None and key is None:  # (kept for the next build)
+        memo.page_links = dict(last_build.page_links) if last_build is not None else {}
     seen: dict[str, os.stat_result] = {}  # kept pages, as just checked: for `reuse`
     if previous is not None:
         memo.previous_pages = previous
@@ -254,7 +260,7 @@ def _render(root: Path, target: Path, loaded: Loaded, files: tuple[tuple[str, st
     renderer = SiteRenderer(loaded.analysis, theme, urls=urls, encrypted=key is not None,
                             memo=memo)
     if previous:
-        last = _last_build(cache, target, renderer.global_digest)
+        last = _last_inputs(cache, last_build, renderer.global_digest)
         renderer.compare_with(last)
         if last is not None and renderer.affected is not None \
                 and only_bodies_changed(last.analysis.journal, loaded.journal):
@@ -292,10 +298,11 @@ def _render(root: Path, target: Path, loaded: Loaded, files: tuple[tuple[str, st
     # objects) would set off a full collection walking all of it (0.2 s at 10,000 files).
     with uncollected():
         if cache is not None:
-            state = LastBuild(files, loaded.journal.unreadable_contacts, settings,
-                              loaded.analysis.today, renderer.global_digest)
+            this_build = LastBuild(files, loaded.journal.unreadable_contacts, settings,
+                                   loaded.analysis.today, renderer.global_digest,
+                                   memo.page_links or {})
             cache.set_pages_of(target, pages if key is None else {},
-                               state if key is None else None)
+                               this_build if key is None else None)
         stamps = site_stamps(target, writer.files) if recorded is not None else None
         found = _all_holes(renderer, target, linked, last_state if linked else None, stamps) \
             if stamps is not None else None
@@ -359,23 +366,27 @@ class LastBuild:
     today: date
     global_digest: bytes
     """The settings, day and theme every page depends on."""
+    page_links: dict[Page, frozenset[Lookup]]
+    """The journal links the notes on each record page looked up (`RenderMemo.page_links`):
+    the pages a file added or removed since reaches through them."""
 
 
-def _last_build(cache: BuildCache | None, target: Path, global_digest: bytes) -> PageInputs | None:
-    """The pages of the last build into `target`, indexed for `affected_pages`; None when
-    unknown or when something every page shows (settings, day, theme) changed since."""
-    state = cache.state_of(target) if cache is not None else None
-    if not isinstance(state, LastBuild) or state.global_digest != global_digest:
+def _last_inputs(cache: BuildCache | None, last_build: LastBuild | None,
+                 global_digest: bytes) -> PageInputs | None:
+    """The pages of the `last_build` into the output folder, indexed for
+    `affected_pages`; None when unknown or when something every page shows (settings,
+    day, theme) changed since."""
+    if cache is None or last_build is None or last_build.global_digest != global_digest:
         return None
     records: list[Record] = []
-    for file in state.files:
-        found = cache.peek_parsed(file)  # type: ignore[union-attr]
+    for file in last_build.files:
+        found = cache.peek_parsed(file)
         if found is None:
             return None
         if found[0] is not None:
             records.append(found[0])
-    journal, _ = link(records, state.settings, state.unreadable_contacts)
-    return page_inputs(analyze(journal, state.today))
+    journal, _ = link(records, last_build.settings, last_build.unreadable_contacts)
+    return page_inputs(analyze(journal, last_build.today))
 
 
 APART_MIN_FILES = 1000

@@ -116,6 +116,7 @@ def _render_batch(jobs: list[tuple[str, str]]) -> tuple[Any, ...]:
     rendered = renderer.memo.rendered
     pages = [renderer.record_page(job) for job in jobs]
     store = renderer.memo.store
+    known = renderer.memo.page_links
     holes = _holes_of(renderer, pages)
     write = _WRITE
     return (
@@ -127,6 +128,7 @@ def _render_batch(jobs: list[tuple[str, str]]) -> tuple[Any, ...]:
         {k: v for k, v in renderer.memo.fingerprints.items() if k not in fingerprints},
         store.markdown.take() if store is not None else ([], set()),
         renderer.memo.rendered - rendered,
+        {job: known.get(job) for job in jobs} if known is not None else {},
     )
 
 
@@ -163,7 +165,9 @@ class WorkerPages:
 
     def __iter__(self) -> Iterator[tuple[str, Any]]:
         renderer = self.renderer
-        for pages, holes, problems, sections, fingerprints, markdown, rendered in self.results:
+        known = renderer.memo.page_links
+        for pages, holes, problems, sections, fingerprints, markdown, rendered, links \
+                in self.results:
             if renderer.holes is not None:
                 renderer.holes.update(holes)
             renderer.problems.extend(problems)
@@ -172,6 +176,12 @@ class WorkerPages:
             renderer.memo.rendered += rendered
             if renderer.memo.store is not None:
                 renderer.memo.store.markdown.merge(markdown)
+            if known is not None:
+                for job, found in links.items():
+                    if found is None:
+                        known.pop(job, None)
+                    else:
+                        known[job] = found
             yield from pages
 
     def close(self) -> None:

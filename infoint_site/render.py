@@ -99,12 +99,9 @@ class SiteRenderer:
             self.memo.global_key = global_key
             self.memo.reset()
         ids_key = (tuple(journal.contacts), tuple(journal.meetings), tuple(journal.companies))
-        relinked: set[Page] = set()
-        """Record pages the last build made with a journal link in a note that now
-        resolves otherwise (a file was added or removed)."""
         if self.memo.ids_key != ids_key:
             self.memo.ids_key = ids_key
-            relinked = self._forget_stale_links()
+            self._forget_stale_links()
         self.memo.rendered = 0
         self.env = self.memo.env
         self.problems: list[Problem] = []
@@ -140,20 +137,14 @@ class SiteRenderer:
         else:
             self.inputs = page_inputs(analysis)
             previous = self.memo.inputs if self.memo.keep else None
-            self.affected = affected_pages(previous, self.inputs) \
-                if previous is not None else None
-            if self.affected is not None:
-                self.affected |= relinked
+            if previous is not None:
+                self.compare_with(previous)
+            else:
+                self.affected = None
             if self.memo.keep:
                 self.memo.inputs = self.inputs
 
     # -- helpers -----------------------------------------------------------------
-
-    @functools.cached_property
-    def _ids_digest(self) -> bytes:
-        """Which pages exist: with its text, all a note's HTML depends on (its links).
-        Made when first needed: only the persistent cache keys by it."""
-        return digest(repr(self.memo.ids_key))
 
     def body_html(self, record: Any, kind: str, base: str) -> str:
         """A record's Markdown body as HTML, its links relative to the page at `base`."""
@@ -176,9 +167,13 @@ class SiteRenderer:
         if _stale(cached, sections, need_html):
             link_for = self._link_for(base)
             store = self.memo.store
-            stored_key = (path, digest(text), first_line, kind, base,
-                          self._ids_digest) if store is not None else None
+            # (with its text, all a note's HTML depends on is whether its links find
+            # their records: checked, not keyed by)
+            stored_key = (path, digest(text), first_line, kind, base) \
+                if store is not None else None
             cached = store.markdown.get(stored_key) if store is not None else None
+            if cached is not None and cached[3] and not self._links_hold(cached[3]):
+                cached = None
             if _stale(cached, sections, need_html):
                 lookups: set[Lookup] = set()
 
@@ -202,27 +197,35 @@ class SiteRenderer:
             self._page_sections[(path, first_line + line)] = part
         return cached[0] or ""
 
-    def _forget_stale_links(self) -> set[Page]:
+    def _links_hold(self, lookups: frozenset[Lookup]) -> bool:
+        """Whether each of these journal links still finds (or misses) its record."""
+        tables = self._tables
+        return all((record_id in tables.get(kind, ())) == found
+                   for kind, record_id, found in lookups)
+
+    @functools.cached_property
+    def _tables(self) -> dict[str, Any]:
+        """Folder → the records a journal link into it may find."""
+        journal = self.journal
+        return {"contacts": journal.contacts, "meetings": journal.meetings,
+                "companies": journal.companies}
+
+    def _forget_stale_links(self) -> None:
         """After a file was added or removed: drop the kept renderings of notes with a
-        journal link that now resolves otherwise, and of notes no longer in the
-        journal, and the kept record pages of records no longer in it; the record pages
-        kept with such a link, which must be made again."""
+        journal link that now resolves otherwise or no longer in the journal, and the
+        kept record pages of records no longer in it."""
         journal, memo = self.journal, self.memo
-        tables = {"contacts": journal.contacts, "meetings": journal.meetings,
-                  "companies": journal.companies}
-
-        def holds(lookups: frozenset[Lookup]) -> bool:
-            return all((record_id in tables.get(kind, ())) == found
-                       for kind, record_id, found in lookups)
-
-        paths = {r.path for table in tables.values() for r in table.values()}
+        paths = {r.path for table in (journal.contacts, journal.meetings, journal.companies)
+                 for r in table.values()}
         memo.markdown = {key: kept for key, kept in memo.markdown.items()
-                         if key[0] in paths and holds(kept[3])}
-        tables_of = {"contact": journal.contacts, "meeting": journal.meetings,
-                     "company": journal.companies}
+                         if key[0] in paths and self._links_hold(kept[3])}
+        tables = {"contact": journal.contacts, "meeting": journal.meetings,
+                  "company": journal.companies}
         memo.records = {job: kept for job, kept in memo.records.items()
-                        if job[1] in tables_of[job[0]]}
-        return {job for job, kept in memo.records.items() if not holds(kept[4])}
+                        if job[1] in tables[job[0]]}
+        if memo.page_links is not None:
+            memo.page_links = {job: links for job, links in memo.page_links.items()
+                               if job[1] in tables[job[0]]}
 
     def _link_for(self, base: str) -> Any:
         """(kind, id) → the URL of that record's page from a page at `base`, or None."""
@@ -361,12 +364,19 @@ class SiteRenderer:
 
     def compare_with(self, previous: PageInputs | None) -> None:
         """Render only the record pages that differ from what `previous` gave (the last
-        build's, when its pages are still in place); None: render every one. (Every one,
-        too, after a file was added or removed: which of the pages in place hold a link
-        to it is known only in the process that made them.)"""
+        build's, when its pages are still in place); None: render every one. After a
+        file was added or removed, also those whose notes hold a journal link that now
+        resolves otherwise (every one, when the memo does not know the links of the
+        pages in place: `RenderMemo.page_links`)."""
         self.affected = affected_pages(previous, self.inputs) if previous is not None else None
-        if previous is not None and changed_ids(previous.analysis.journal, self.journal):
-            self.affected = None
+        if self.affected is not None and previous is not None \
+                and changed_ids(previous.analysis.journal, self.journal):
+            known = self.memo.page_links
+            if known is None:
+                self.affected = None
+            else:
+                self.affected |= {job for job, links in known.items()
+                                  if not self._links_hold(links)}
 
     def record_page(self, job: tuple[str, str]) -> tuple[str, bytes | None]:
         if job == CALENDAR_JOB:  # (handed to a worker with the record pages: see `stream`)
@@ -374,7 +384,7 @@ class SiteRenderer:
         if self.affected is not None and job not in self.affected:
             kept = self.memo.records.get(job)
             if kept is not None:  # nothing it shows changed: as the last build made it
-                path, data, problems, sections, _ = kept
+                path, data, problems, sections = kept
                 self.problems.extend(problems)
                 self.sections.update(sections)
                 return path, data
@@ -390,8 +400,13 @@ class SiteRenderer:
         else:
             path, data = self.company_page(record_id)
         if self.memo.keep:
-            self.memo.records[job] = (path, data, self.problems[start:], self._page_sections,
-                                      frozenset(self._page_links))
+            self.memo.records[job] = (path, data, self.problems[start:], self._page_sections)
+        known = self.memo.page_links
+        if known is not None:
+            if self._page_links:
+                known[job] = frozenset(self._page_links)
+            else:
+                known.pop(job, None)
         return path, data
 
     def _kept_file(self, job: tuple[str, str]) -> str | None:

@@ -65,16 +65,24 @@ class RenderMemo:
     inputs: Any = None
     """The last build's `affected.PageInputs`, to find what an edit changed."""
     records: dict[tuple[str, str], tuple[str, bytes | None, list[Problem],
-                                          dict[tuple[str, int], str], frozenset[Lookup]]] = \
+                                          dict[tuple[str, int], str]]] = \
         field(default_factory=dict)
-    """(kind, id) → the record page the last build made: its file, bytes, warnings,
-    answer sections and the journal links its notes looked up."""
+    """(kind, id) → the record page the last build made: its file, bytes, warnings and
+    answer sections."""
+    page_links: dict[tuple[str, str], frozenset[Lookup]] | None = None
+    """(kind, id) → the journal links the notes on that record page looked up, as the
+    page in place was made (pages without any left out); kept up to date by each build
+    when a dict: in `serve`, and in a cached `build`, which keeps it for the next."""
     search_texts: dict[str, str] = field(default_factory=dict)
     """A note's body → its words for the search page, as the last build made them."""
+
+    def __post_init__(self) -> None:
+        if self.keep and self.page_links is None:
+            self.page_links = {}
 
     def reset(self) -> None:
         self.pages.clear()
         self.markdown.clear()
         self.records.clear()
-        self.inputs = None
+        self.inputs = None  # (every page is made again: `page_links` is brought up to date)
 

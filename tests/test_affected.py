@@ -353,3 +353,32 @@ def test_files_added_and_removed_reach_the_pages_that_link_to_them(tmp_path: Pat
         check(site, root, rel)
         assert site.render_memo.rendered < 25, rel  # (some 15 of them the listings)
     assert b'class="broken-link"' in site.snapshot.files[page]
+
+
+def test_cached_builds_follow_links_to_files_added_and_removed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As above, with `build` and its cache: the last build kept the links each page's
+    notes looked up, and the pages in place that hold one are made again."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 40)  # workers record links too
+    root = generate(tmp_path / "journal", 160)
+    meeting = ids(root, "meetings")[4]
+    meeting_file = root / f"content/meetings/{meeting}.md"
+    meeting_file.write_text(meeting_file.read_text() + "\nAsk [Quinn](../contacts/zz-quinn.md).\n")
+    out, fresh_out = tmp_path / "site", tmp_path / "fresh"
+    build_site(root, TODAY, out, workers=2)
+    page = out / f"meetings/{meeting}/index.html"
+    assert b'class="broken-link"' in page.read_bytes()
+    quinn = root / "content/contacts/zz-quinn.md"
+    for step in ("added", "removed"):
+        if step == "added":
+            quinn.write_text("---\nname: Quinn Added\n---\n")
+        else:
+            quinn.unlink()
+        inodes = {p: p.stat().st_ino for p in out.glob("*/*/index.html")}
+        build_site(root, TODAY, out, workers=2)
+        build_site(root, TODAY, fresh_out, use_cache=False)
+        assert site_files(out) == site_files(fresh_out), step
+        kept = sum(p.exists() and p.stat().st_ino == inode for p, inode in inodes.items())
+        assert kept > len(inodes) * 0.9, step  # the rest were linked as they were
+    assert b'class="broken-link"' in page.read_bytes()
