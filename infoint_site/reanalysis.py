@@ -11,10 +11,12 @@ rule over the whole journal, 10 ms at 10,000 files), the numbers the change move
 the follow-ups each record page lists: 5–10 ms at 10,000 files.
 
 Only edits that leave the journal's shape alone take this way: the same files, names,
-companies, referrers, and a meeting's people, day, time and suggested names as before
-(only the fields in `COMPUTED_FROM`, `body_edit.SHOWN_ONLY` and the body may change), and
-that bring no warning of their own (a meeting still scheduled after its day, a link to
-a missing file); anything else is None, and waits for the full rebuild. Within those,
+companies, referrers, and a meeting's people, day and time as before (only the fields
+in `COMPUTED_FROM`, `body_edit.SHOWN_ONLY` and the body may change), and that bring no
+warning of their own (a meeting still scheduled after its day, a link to a missing
+file, a suggested name that is another's referral); anything else is None, and waits
+for the full rebuild. A meeting's suggested names are followed: only the reach-outs
+and the index of who suggested whom (`PageInputs.suggested_by`) read them. Within those,
 what it gives equals what `analyze` and `page_inputs` give for the edited journal, and,
 for a record that had no problem before (`serve` asks that), the checks across files
 (`validate`) find what they found before: tests/test_reanalysis.py holds it to that for
@@ -31,17 +33,19 @@ from .affected import Page, PageInputs, follow_up_pages
 from .analysis import Analysis, Stats
 from .body_edit import BODY_FIELDS, SHOWN_ONLY, same_but
 from .followups import Facts, FollowUp, drafts_of, follow_ups_of, reach_outs
-from .journal import contact_status, meeting_status
+from .journal import contact_status, meeting_status, resolve_person
 from .records import Contact, Meeting, Record
-from .validate import missing_links
+from .validate import meeting_referral_mismatches, missing_links
 
 COMPUTED_FROM: dict[type, frozenset[str]] = {
     Contact: frozenset({"status", "requested", "keep_in_touch", "last_contact", "follow_ups"}),
     Meeting: frozenset({"status", "outcome", "confirmed", "thank_you_sent", "evaluated",
-                        "resume_requested", "resume_sent", "referrer_updated", "follow_ups"}),
+                        "resume_requested", "resume_sent", "referrer_updated", "follow_ups",
+                        "referrals"}),
 }
 """Fields, by record type, that the journal computes from and that `edit` follows: none
-of them decides which record another one names, or in what order records come."""
+of them decides in what order records come, or the chains; the records a meeting's
+`referrals` name are read by the reach-outs and `PageInputs.suggested_by` alone."""
 
 _MEETING_KINDS = frozenset({"confirm", "thank-you", "evaluate", "resume"})
 
@@ -61,9 +65,12 @@ def edit(inputs: PageInputs, record: Record) -> tuple[Analysis, PageInputs] | No
             before, record, BODY_FIELDS | SHOWN_ONLY[kind] | COMPUTED_FROM[kind]):
         return None
     folder = "contacts" if kind is Contact else "meetings"
+    suggested = isinstance(before, Meeting) and isinstance(record, Meeting) \
+        and before.referrals != record.referrals
     if any(missing_links(journal, record, folder)) or (
             isinstance(record, Meeting) and record.status == "scheduled"
-            and record.date < analysis.today):
+            and record.date < analysis.today) or (
+                suggested and any(meeting_referral_mismatches(analysis, inputs.names, record))):
         return None  # a warning of its own (`validate`) to report: the full rebuild says it
     today = analysis.today
     statuses, meetings_of = analysis.meeting_status, analysis.meetings_of
@@ -96,8 +103,9 @@ def edit(inputs: PageInputs, record: Record) -> tuple[Analysis, PageInputs] | No
     follow_ups = _replaced(analysis.follow_ups, stale, fresh)
     after = Analysis(swapped, today, statuses, contact_statuses, meetings_of, analysis.forest,
                      follow_ups, _stats(analysis, before, record, statuses, stale, fresh))
-    return after, dataclasses.replace(inputs, analysis=after,
-                                      follow_ups=_pages_replaced(inputs, stale, fresh))
+    return after, dataclasses.replace(
+        inputs, analysis=after, follow_ups=_pages_replaced(inputs, stale, fresh),
+        suggested_by=_suggested_by(inputs, before, record) if suggested else inputs.suggested_by)
 
 
 def _moves_reach_outs(before: Record, after: Record, statuses: Mapping[str, str],
@@ -106,9 +114,36 @@ def _moves_reach_outs(before: Record, after: Record, statuses: Mapping[str, str]
     those, which contacts have a meeting still to come) and the contacts' own status
     and request (`followups._reach_outs`)."""
     if isinstance(after, Meeting):
-        return statuses[after.id] != new_statuses[after.id]
+        assert isinstance(before, Meeting)
+        return statuses[after.id] != new_statuses[after.id] or before.referrals != after.referrals
     assert isinstance(before, Contact) and isinstance(after, Contact)
     return (before.status, before.requested) != (after.status, after.requested)
+
+
+def _suggested_by(inputs: PageInputs, before: Meeting, after: Meeting,
+                  ) -> dict[str, tuple[str, ...]]:
+    """`inputs.suggested_by` with the meeting's suggested names changed from `before`'s
+    to `after`'s: each contact's meetings in the journal's order, once a mention."""
+    journal = inputs.analysis.journal
+
+    def named(meeting: Meeting) -> list[str]:
+        return [cid for person in meeting.referrals
+                if (cid := resolve_person(person, journal.contacts, inputs.names)) is not None]
+
+    old, new = named(before), named(after)
+    if old == new:
+        return inputs.suggested_by
+    order = {mid: i for i, mid in enumerate(journal.meetings)}
+    suggested = dict(inputs.suggested_by)
+    for cid in {*old, *new}:
+        others = [mid for mid in suggested.get(cid, ()) if mid != after.id]
+        at = bisect.bisect_left(others, order[after.id], key=order.__getitem__)
+        others[at:at] = [after.id] * new.count(cid)
+        if others:
+            suggested[cid] = tuple(others)
+        else:
+            suggested.pop(cid, None)
+    return suggested
 
 
 def _stats(analysis: Analysis, before: Record, after: Record, statuses: Mapping[str, str],

@@ -7,7 +7,7 @@ types, unknown keys) were already found while parsing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 from .analysis import Analysis
 from .body import NoteLink, journal_link, missing_link_message
@@ -72,32 +72,38 @@ def referral_cycles(analysis: Analysis) -> Iterator[Problem]:
 
 def referral_mismatches(analysis: Analysis) -> Iterator[Problem]:
     """A meeting's referrals that name a contact referred by someone else, or a likely typo."""
-    contacts = analysis.journal.contacts
-    names = name_index(contacts)
+    names = name_index(analysis.journal.contacts)
     for meeting in analysis.journal.meetings.values():
-        for i, person in enumerate(meeting.referrals):
-            line, col = _at(meeting, f"referrals.{i}")
-            cid = resolve_person(person, contacts, names)
-            if cid is None:
-                # Only a slug-shaped name can be a mistyped id; names are common and fine.
-                hint = did_you_mean(person, contacts) if _SLUG.fullmatch(person) else ""
-                if hint:
-                    yield warning(meeting.path, line, col, "W302",
-                                  f"referrals: no contact '{shorten(person)}'{hint}"
-                                  " (kept as a name)")
-                continue
-            if cid in meeting.contacts or any(
-                    cid in analysis.forest.chains[c] for c in meeting.contacts if c in contacts):
-                continue  # themselves, or someone above them in their own chain
-            referrer = contacts[cid].referred_by
-            if referrer not in meeting.contacts:
-                said = f"referred_by: {referrer}" if referrer else "no referred_by"
-                yield warning(
-                    meeting.path, line, col, "W403",
-                    f"referrals: '{shorten(person)}' was suggested in this meeting, but"
-                    f" {contacts[cid].path} has {said}; set referred_by:"
-                    f" {meeting.contacts[0]}",
-                )
+        yield from meeting_referral_mismatches(analysis, names, meeting)
+
+
+def meeting_referral_mismatches(analysis: Analysis, names: Mapping[str, str],
+                                meeting: Meeting) -> Iterator[Problem]:
+    """`referral_mismatches` of one meeting (`names`: the journal's `name_index`)."""
+    contacts = analysis.journal.contacts
+    for i, person in enumerate(meeting.referrals):
+        line, col = _at(meeting, f"referrals.{i}")
+        cid = resolve_person(person, contacts, names)
+        if cid is None:
+            # Only a slug-shaped name can be a mistyped id; names are common and fine.
+            hint = did_you_mean(person, contacts) if _SLUG.fullmatch(person) else ""
+            if hint:
+                yield warning(meeting.path, line, col, "W302",
+                              f"referrals: no contact '{shorten(person)}'{hint}"
+                              " (kept as a name)")
+            continue
+        if cid in meeting.contacts or any(
+                cid in analysis.forest.chains[c] for c in meeting.contacts if c in contacts):
+            continue  # themselves, or someone above them in their own chain
+        referrer = contacts[cid].referred_by
+        if referrer not in meeting.contacts:
+            said = f"referred_by: {referrer}" if referrer else "no referred_by"
+            yield warning(
+                meeting.path, line, col, "W403",
+                f"referrals: '{shorten(person)}' was suggested in this meeting, but"
+                f" {contacts[cid].path} has {said}; set referred_by:"
+                f" {meeting.contacts[0]}",
+            )
 
 
 def stale_schedules(analysis: Analysis) -> Iterator[Problem]:
