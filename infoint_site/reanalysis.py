@@ -11,12 +11,14 @@ rule over the whole journal, 10 ms at 10,000 files), the numbers the change move
 the follow-ups each record page lists: 5–10 ms at 10,000 files.
 
 Only edits that leave the journal's shape alone take this way: the same files, names,
-companies, referrers, and a meeting's people, day and time as before (only the fields
-in `COMPUTED_FROM`, `body_edit.SHOWN_ONLY` and the body may change), and that bring no
+companies, referrers, and a meeting's people as before (only the fields in
+`COMPUTED_FROM`, `body_edit.SHOWN_ONLY` and the body may change), and that bring no
 warning of their own (a meeting still scheduled after its day, a link to a missing
 file, a suggested name that is another's referral); anything else is None, and waits
 for the full rebuild. A meeting's suggested names are followed: only the reach-outs
-and the index of who suggested whom (`PageInputs.suggested_by`) read them. Within those,
+and the index of who suggested whom (`PageInputs.suggested_by`) read them. So is its
+day, which also moves it among the journal's meetings and its people's (they come by
+day), and with it in that index. Within those,
 what it gives equals what `analyze` and `page_inputs` give for the edited journal, and,
 for a record that had no problem before (`serve` asks that), the checks across files
 (`validate`) find what they found before: tests/test_reanalysis.py holds it to that for
@@ -27,13 +29,13 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from .affected import Page, PageInputs, follow_up_pages
 from .analysis import Analysis, Stats
 from .body_edit import BODY_FIELDS, SHOWN_ONLY, same_but
 from .followups import Facts, FollowUp, drafts_of, follow_ups_of, reach_outs
-from .journal import contact_status, meeting_status, resolve_person
+from .journal import Journal, contact_status, meeting_order, meeting_status, resolve_person
 from .records import Contact, Meeting, Record
 from .validate import meeting_referral_mismatches, missing_links
 
@@ -41,11 +43,12 @@ COMPUTED_FROM: dict[type, frozenset[str]] = {
     Contact: frozenset({"status", "requested", "keep_in_touch", "last_contact", "follow_ups"}),
     Meeting: frozenset({"status", "outcome", "confirmed", "thank_you_sent", "evaluated",
                         "resume_requested", "resume_sent", "referrer_updated", "follow_ups",
-                        "referrals"}),
+                        "referrals", "date", "time"}),
 }
 """Fields, by record type, that the journal computes from and that `edit` follows: none
-of them decides in what order records come, or the chains; the records a meeting's
-`referrals` name are read by the reach-outs and `PageInputs.suggested_by` alone."""
+of them decides which records are linked, or the chains; the records a meeting's
+`referrals` name are read by the reach-outs and `PageInputs.suggested_by` alone, and its
+`date` orders the meetings (`journal.meeting_order`)."""
 
 _MEETING_KINDS = frozenset({"confirm", "thank-you", "evaluate", "resume"})
 
@@ -67,6 +70,8 @@ def edit(inputs: PageInputs, record: Record) -> tuple[Analysis, PageInputs] | No
     folder = "contacts" if kind is Contact else "meetings"
     suggested = isinstance(before, Meeting) and isinstance(record, Meeting) \
         and before.referrals != record.referrals
+    moved = isinstance(before, Meeting) and isinstance(record, Meeting) \
+        and before.date != record.date
     if any(missing_links(journal, record, folder)) or (
             isinstance(record, Meeting) and record.status == "scheduled"
             and record.date < analysis.today) or (
@@ -75,11 +80,13 @@ def edit(inputs: PageInputs, record: Record) -> tuple[Analysis, PageInputs] | No
     today = analysis.today
     statuses, meetings_of = analysis.meeting_status, analysis.meetings_of
     if isinstance(record, Meeting):
-        swapped = dataclasses.replace(journal, meetings={**journal.meetings, record.id: record})
+        swapped = dataclasses.replace(journal, meetings=_meetings_with(journal.meetings, record)
+                                      if moved else {**journal.meetings, record.id: record})
         statuses = {**statuses, record.id: meeting_status(record, today)}
         people = [c for c in dict.fromkeys(record.contacts) if c in journal.contacts]
-        meetings_of = {**meetings_of, **{  # the same places: day, time and people are kept
-            cid: tuple(record if m.id == record.id else m for m in meetings_of[cid])
+        meetings_of = {**meetings_of, **{  # (the same people are kept)
+            cid: _in_order(record if m.id == record.id else m for m in meetings_of[cid])
+            if moved else tuple(record if m.id == record.id else m for m in meetings_of[cid])
             for cid in dict.fromkeys(record.contacts)}}
         meetings: list[Meeting] = [record]
     else:
@@ -94,7 +101,7 @@ def edit(inputs: PageInputs, record: Record) -> tuple[Analysis, PageInputs] | No
                                            ((cid, swapped.contacts[cid]) for cid in people)))
     dirty = {("meeting", m.id) for m in meetings} | {("contact", cid) for cid in people}
     stale = [f for page in dirty for f in inputs.follow_ups.get(page, ()) if _origin(f) in dirty]
-    if _moves_reach_outs(before, record, analysis.meeting_status, statuses):
+    if moved or _moves_reach_outs(before, record, analysis.meeting_status, statuses):
         old_reach = [f for f in analysis.follow_ups if f.kind == "reach-out"]
         new_reach = sorted(reach_outs(facts), key=FollowUp.sort_key)
         if new_reach != old_reach:
@@ -105,7 +112,8 @@ def edit(inputs: PageInputs, record: Record) -> tuple[Analysis, PageInputs] | No
                      follow_ups, _stats(analysis, before, record, statuses, stale, fresh))
     return after, dataclasses.replace(
         inputs, analysis=after, follow_ups=_pages_replaced(inputs, stale, fresh),
-        suggested_by=_suggested_by(inputs, before, record) if suggested else inputs.suggested_by)
+        suggested_by=_suggested_by(inputs, swapped, before, record) if suggested or moved
+        else inputs.suggested_by)
 
 
 def _moves_reach_outs(before: Record, after: Record, statuses: Mapping[str, str],
@@ -120,18 +128,30 @@ def _moves_reach_outs(before: Record, after: Record, statuses: Mapping[str, str]
     return (before.status, before.requested) != (after.status, after.requested)
 
 
-def _suggested_by(inputs: PageInputs, before: Meeting, after: Meeting,
+def _meetings_with(meetings: Mapping[str, Meeting], record: Meeting) -> dict[str, Meeting]:
+    """`meetings` (in `meeting_order`) with `record` in place of the meeting of its id,
+    in its place by its day."""
+    others = [m for m in meetings.values() if m.id != record.id]
+    bisect.insort_right(others, record, key=meeting_order)
+    return {m.id: m for m in others}
+
+
+def _in_order(meetings: Iterable[Meeting]) -> tuple[Meeting, ...]:
+    return tuple(sorted(meetings, key=meeting_order))
+
+
+def _suggested_by(inputs: PageInputs, journal: Journal, before: Meeting, after: Meeting,
                   ) -> dict[str, tuple[str, ...]]:
-    """`inputs.suggested_by` with the meeting's suggested names changed from `before`'s
-    to `after`'s: each contact's meetings in the journal's order, once a mention."""
-    journal = inputs.analysis.journal
+    """`inputs.suggested_by` with the meeting changed from `before` into `after` (its
+    suggested names, or its place among the `journal`'s meetings): each contact's
+    meetings in the journal's order, once a mention."""
 
     def named(meeting: Meeting) -> list[str]:
         return [cid for person in meeting.referrals
                 if (cid := resolve_person(person, journal.contacts, inputs.names)) is not None]
 
     old, new = named(before), named(after)
-    if old == new:
+    if (not old and not new) or (old == new and before.date == after.date):
         return inputs.suggested_by
     order = {mid: i for i, mid in enumerate(journal.meetings)}
     suggested = dict(inputs.suggested_by)

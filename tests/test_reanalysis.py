@@ -17,6 +17,7 @@ from infoint_site import reanalysis
 from infoint_site.affected import PageInputs, affected_pages, page_inputs
 from infoint_site.analysis import Analysis, analyze
 from infoint_site.durations import Duration
+from infoint_site.journal import meeting_order
 from infoint_site.loader import read_sources
 from infoint_site.pipeline import process
 from infoint_site.records import (
@@ -57,6 +58,8 @@ MEETING_VALUES: dict[str, Any] = {
                                                           st.sampled_from("dw")),
                                      DONE, st.integers(1, 30)), max_size=2).map(tuple),
     "location": st.none() | st.just("Café <&> Co"),
+    "date": DAYS | st.sampled_from([DAY, DAY - timedelta(days=1), DAY + timedelta(days=1)]),
+    "time": st.none() | st.times(),
     "referrals": st.just(()),  # (drawn from the journal's names: `suggested_names`)
 }
 
@@ -95,6 +98,8 @@ def afresh(analysis: Analysis, record: Record) -> PageInputs:
     journal = analysis.journal
     folder = "contacts" if isinstance(record, Contact) else "meetings"
     table = {**getattr(journal, folder), record.id: record}
+    if folder == "meetings":  # in the order `link` gives them
+        table = {m.id: m for m in sorted(table.values(), key=meeting_order)}
     return page_inputs(analyze(dataclasses.replace(journal, **{folder: table}), analysis.today))
 
 
@@ -113,6 +118,8 @@ def assert_same(got: tuple[Analysis, PageInputs] | None, want: PageInputs,
         (fresh.meeting_status, fresh.contact_status, fresh.stats)
     assert analysis.meetings_of == fresh.meetings_of
     assert analysis.journal == fresh.journal
+    assert [list(t) for t in (analysis.journal.meetings, analysis.journal.contacts)] == \
+        [list(t) for t in (fresh.journal.meetings, fresh.journal.contacts)]  # in order
     assert inputs.follow_ups == want.follow_ups
     assert (inputs.names, inputs.suggested_by, inputs.people_at) == \
         (want.names, want.suggested_by, want.people_at)
@@ -165,8 +172,6 @@ def test_what_changes_the_journals_shape_takes_the_full_way(example: PageInputs)
                    dataclasses.replace(contact, company="larkspur-health"),
                    dataclasses.replace(contact, referred_by="helen-okafor", last_contact=DAY),
                    dataclasses.replace(contact, path="content/contacts/olly.md"),
-                   dataclasses.replace(meeting, date=meeting.date + timedelta(days=1)),
-                   dataclasses.replace(meeting, time=None),
                    dataclasses.replace(meeting, contacts=(*meeting.contacts, "oliver-grant")),
                    dataclasses.replace(company, website="https://new.example.com")):
         assert reanalysis.edit(example, record) is None, record
@@ -213,3 +218,38 @@ def test_a_date_saved_in_serve_is_published_first_and_the_end_is_exact(
     assert b"Keep in touch with Oliver Grant" in first.files["contacts/oliver-grant/index.html"]
     assert b"Keep in touch with Oliver Grant" not in first.files["follow-ups/index.html"]
     assert preview.site.snapshot.files == fresh(example_journal)
+
+
+def test_a_meeting_moved_to_another_day(generated: PageInputs) -> None:
+    """A done meeting whose suggested names are reached out to moves: the reach-outs are
+    due on other days, and it changes places among the meetings (and the suggestions)."""
+    analysis = generated.analysis
+    reached = [f for f in analysis.follow_ups if f.kind == "reach-out" and f.meeting]
+    assert reached
+    for item in reached[:5]:
+        meeting = analysis.journal.meetings[item.meeting or ""]
+        for days in (-40, -1, 1):
+            record = dataclasses.replace(meeting, date=meeting.date + timedelta(days=days))
+            if record.date >= DAY:
+                continue
+            got = reanalysis.edit(generated, record)
+            assert got is not None
+            assert_same(got, afresh(analysis, record), analysis, record)
+
+
+def test_a_meeting_moved_past_another_that_suggested_the_same_person(
+        generated: PageInputs) -> None:
+    analysis = generated.analysis
+    first, second = [m for m in analysis.journal.meetings.values()
+                     if analysis.meeting_status[m.id] == "done"][:2]
+    person = next(c for c in analysis.journal.contacts
+                  if c not in (*first.contacts, *second.contacts))
+    base = generated
+    for meeting in (first, second):
+        base = afresh(base.analysis, dataclasses.replace(meeting, referrals=(person,)))
+    assert base.suggested_by[person] == (first.id, second.id)
+    moved = dataclasses.replace(base.analysis.journal.meetings[first.id],
+                                date=second.date + timedelta(days=1))
+    got = reanalysis.edit(base, moved)
+    assert got is not None and got[1].suggested_by[person] == (second.id, first.id)
+    assert_same(got, afresh(base.analysis, moved), base.analysis, moved)
