@@ -40,7 +40,7 @@ from .errors import InfointError
 from .loader import Sources, read_sources, update_sources
 from .pipeline import Loaded, ParseMemo, process
 from .problems import Problem, count, error, sort_problems
-from .records import Record
+from .records import Contact, Meeting, Record
 from .render import BODY_BLIND, RenderMemo, SiteRenderer
 from .theme import find_theme
 from .urls import OpaqueUrls, Urls
@@ -256,6 +256,8 @@ class DevSite:
         self._early = Outcome(True, [], [], 0.0, parsed)
         if record is None or found:
             return
+        if _linked_to_before(self.render_memo, loaded, record):
+            return
         plan = _early_plan(loaded, inputs, record)
         if plan is None:
             return
@@ -341,6 +343,19 @@ class DevSite:
                 temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
                 temporary.write_bytes(files[path])
                 os.replace(temporary, target)
+
+
+def _linked_to_before(memo: RenderMemo, loaded: Loaded, record: Record) -> bool:
+    """Whether `record` is new and a note on a record page in place links to it: that
+    page changes too (the link now finds its page), which only the full rebuild knows
+    to make again (`SiteRenderer.compare_with`)."""
+    journal = loaded.journal
+    folder = "meetings" if isinstance(record, Meeting) else \
+        "contacts" if isinstance(record, Contact) else "companies"
+    if record.id in getattr(journal, folder):
+        return False
+    missing = (folder, record.id, False)
+    return memo.page_links is None or any(missing in links for links in memo.page_links.values())
 
 
 def _early_plan(loaded: Loaded, inputs: PageInputs, record: Record,

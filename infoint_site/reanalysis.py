@@ -10,7 +10,7 @@ meeting's, and its contacts'), the reach-outs when a status or a request changed
 rule over the whole journal, 10 ms at 10,000 files), the numbers the change moves, and
 the follow-ups each record page lists: 5–10 ms at 10,000 files.
 
-Only edits that leave the journal's shape alone take this way: the same files, names,
+Only edits that leave the journal's shape alone take this way: the same names,
 companies, referrers, and a meeting's people as before (only the fields in
 `COMPUTED_FROM`, `body_edit.SHOWN_ONLY` and the body may change), and that bring no
 warning of their own (a meeting still scheduled after its day, a link to a missing
@@ -18,11 +18,14 @@ file, a suggested name that is another's referral); anything else is None, and w
 for the full rebuild. A meeting's suggested names are followed: only the reach-outs
 and the index of who suggested whom (`PageInputs.suggested_by`) read them. So is its
 day, which also moves it among the journal's meetings and its people's (they come by
-day), and with it in that index. Within those,
-what it gives equals what `analyze` and `page_inputs` give for the edited journal, and,
-for a record that had no problem before (`serve` asks that), the checks across files
-(`validate`) find what they found before: tests/test_reanalysis.py holds it to that for
-edits of every such field.
+day), and with it in that index. And so is a new meeting of people who have files: it
+reaches what a meeting moved from nowhere would.
+
+Within those, what it gives equals what `analyze` and `page_inputs` give for the edited
+journal, and, for a record that had no problem before (`serve` asks that), the checks
+across files (`validate`) find what they found before, but for a new meeting that a
+note links to (which `serve` asks too: its warning goes): tests/test_reanalysis.py
+holds it to that for edits of every such field, and for new meetings.
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ _MEETING_KINDS = frozenset({"confirm", "thank-you", "evaluate", "resume"})
 def edit(inputs: PageInputs, record: Record) -> tuple[Analysis, PageInputs] | None:
     """The analysis and page inputs of the journal of `inputs` with `record` in place of
     the record of its id, when only its `COMPUTED_FROM`, `SHOWN_ONLY` and body fields
-    changed; None otherwise."""
+    changed, or added, when it is a meeting of people who have files; None otherwise."""
     analysis = inputs.analysis
     journal = analysis.journal
     kind = type(record)
@@ -64,14 +67,18 @@ def edit(inputs: PageInputs, record: Record) -> tuple[Analysis, PageInputs] | No
         return None
     table = journal.contacts if kind is Contact else journal.meetings
     before = table.get(record.id)
-    if before is None or before.path != record.path or not same_but(
+    if before is None:  # a new file: a meeting with people who have files takes this way
+        if not isinstance(record, Meeting) or any(
+                c not in journal.contacts for c in record.contacts):
+            return None
+    elif before.path != record.path or not same_but(
             before, record, BODY_FIELDS | SHOWN_ONLY[kind] | COMPUTED_FROM[kind]):
         return None
     folder = "contacts" if kind is Contact else "meetings"
-    suggested = isinstance(before, Meeting) and isinstance(record, Meeting) \
-        and before.referrals != record.referrals
-    moved = isinstance(before, Meeting) and isinstance(record, Meeting) \
-        and before.date != record.date
+    suggested = isinstance(record, Meeting) and (
+        not isinstance(before, Meeting) or before.referrals != record.referrals)
+    moved = isinstance(record, Meeting) and (
+        not isinstance(before, Meeting) or before.date != record.date)
     if any(missing_links(journal, record, folder)) or (
             isinstance(record, Meeting) and record.status == "scheduled"
             and record.date < analysis.today) or (
@@ -85,7 +92,7 @@ def edit(inputs: PageInputs, record: Record) -> tuple[Analysis, PageInputs] | No
         statuses = {**statuses, record.id: meeting_status(record, today)}
         people = [c for c in dict.fromkeys(record.contacts) if c in journal.contacts]
         meetings_of = {**meetings_of, **{  # (the same people are kept)
-            cid: _in_order(record if m.id == record.id else m for m in meetings_of[cid])
+            cid: _in_order((*(m for m in meetings_of.get(cid, ()) if m.id != record.id), record))
             if moved else tuple(record if m.id == record.id else m for m in meetings_of[cid])
             for cid in dict.fromkeys(record.contacts)}}
         meetings: list[Meeting] = [record]
@@ -101,7 +108,8 @@ def edit(inputs: PageInputs, record: Record) -> tuple[Analysis, PageInputs] | No
                                            ((cid, swapped.contacts[cid]) for cid in people)))
     dirty = {("meeting", m.id) for m in meetings} | {("contact", cid) for cid in people}
     stale = [f for page in dirty for f in inputs.follow_ups.get(page, ()) if _origin(f) in dirty]
-    if moved or _moves_reach_outs(before, record, analysis.meeting_status, statuses):
+    if moved or (before is not None
+                 and _moves_reach_outs(before, record, analysis.meeting_status, statuses)):
         old_reach = [f for f in analysis.follow_ups if f.kind == "reach-out"]
         new_reach = sorted(reach_outs(facts), key=FollowUp.sort_key)
         if new_reach != old_reach:
@@ -140,18 +148,18 @@ def _in_order(meetings: Iterable[Meeting]) -> tuple[Meeting, ...]:
     return tuple(sorted(meetings, key=meeting_order))
 
 
-def _suggested_by(inputs: PageInputs, journal: Journal, before: Meeting, after: Meeting,
-                  ) -> dict[str, tuple[str, ...]]:
-    """`inputs.suggested_by` with the meeting changed from `before` into `after` (its
-    suggested names, or its place among the `journal`'s meetings): each contact's
-    meetings in the journal's order, once a mention."""
+def _suggested_by(inputs: PageInputs, journal: Journal, before: Meeting | None,
+                  after: Meeting) -> dict[str, tuple[str, ...]]:
+    """`inputs.suggested_by` with the meeting changed from `before` (None: new) into
+    `after` (its suggested names, or its place among the `journal`'s meetings): each
+    contact's meetings in the journal's order, once a mention."""
 
-    def named(meeting: Meeting) -> list[str]:
-        return [cid for person in meeting.referrals
+    def named(meeting: Meeting | None) -> list[str]:
+        return [cid for person in (meeting.referrals if meeting else ())
                 if (cid := resolve_person(person, journal.contacts, inputs.names)) is not None]
 
     old, new = named(before), named(after)
-    if (not old and not new) or (old == new and before.date == after.date):
+    if (not old and not new) or (old == new and before and before.date == after.date):
         return inputs.suggested_by
     order = {mid: i for i, mid in enumerate(journal.meetings)}
     suggested = dict(inputs.suggested_by)
@@ -166,17 +174,18 @@ def _suggested_by(inputs: PageInputs, journal: Journal, before: Meeting, after: 
     return suggested
 
 
-def _stats(analysis: Analysis, before: Record, after: Record, statuses: Mapping[str, str],
-           stale: list[FollowUp], fresh: list[FollowUp]) -> Stats:
+def _stats(analysis: Analysis, before: Record | None, after: Record,
+           statuses: Mapping[str, str], stale: list[FollowUp], fresh: list[FollowUp]) -> Stats:
     """`analysis.stats` with the edit's change: the follow-ups overdue, and for a
-    meeting, whether it counts as done or scheduled, with its referrals and outcome."""
+    meeting (`before` None: new), whether it counts as done or scheduled, with its
+    referrals and outcome."""
     overdue = sum(f.status == "overdue" for f in {id(f): f for f in stale}.values())
     stats = dataclasses.replace(analysis.stats, overdue=analysis.stats.overdue - overdue
                                 + sum(f.status == "overdue" for f in fresh))
-    if not isinstance(after, Meeting) or not isinstance(before, Meeting):
+    if not isinstance(after, Meeting):
         return stats
-    old, new = analysis.meeting_status[after.id], statuses[after.id]
-    done = [(-1, before)] if old == "done" else []
+    old, new = analysis.meeting_status.get(after.id), statuses[after.id]
+    done = [(-1, before)] if old == "done" and isinstance(before, Meeting) else []
     done += [(1, after)] if new == "done" else []
     return dataclasses.replace(
         stats,

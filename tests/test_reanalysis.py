@@ -253,3 +253,67 @@ def test_a_meeting_moved_past_another_that_suggested_the_same_person(
     got = reanalysis.edit(base, moved)
     assert got is not None and got[1].suggested_by[person] == (second.id, first.id)
     assert_same(got, afresh(base.analysis, moved), base.analysis, moved)
+
+
+def new_meeting(data: st.DataObject, inputs: PageInputs) -> Meeting:
+    """A new meeting file: another's fields, some drawn anew, with people who have files."""
+    journal = inputs.analysis.journal
+    model = data.draw(st.sampled_from(list(journal.meetings.values())))
+    people = data.draw(st.lists(st.sampled_from(sorted(journal.contacts)[::5]), min_size=1,
+                                max_size=2, unique=True), label="people")
+    values = {**MEETING_VALUES, "referrals": suggested_names(journal)}
+    fields = data.draw(st.sets(st.sampled_from(sorted(values)), max_size=4))
+    return dataclasses.replace(model, id=f"{model.id}-zz-new",
+                               path=model.path.replace(".md", "-zz-new.md"),
+                               contacts=tuple(people),
+                               **{f: data.draw(values[f], label=f) for f in fields})
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_new_meeting_of_a_generated_journal(generated: PageInputs,
+                                              data: st.DataObject) -> None:
+    record = new_meeting(data, generated)
+    assert_same(reanalysis.edit(generated, record), afresh(generated.analysis, record),
+                generated.analysis, record)
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_a_new_meeting_of_the_example_journal(example: PageInputs, data: st.DataObject) -> None:
+    record = new_meeting(data, example)
+    assert_same(reanalysis.edit(example, record), afresh(example.analysis, record),
+                example.analysis, record)
+
+
+def test_a_new_meeting_with_someone_who_has_no_file_waits(example: PageInputs) -> None:
+    meeting = next(iter(example.analysis.journal.meetings.values()))
+    record = dataclasses.replace(meeting, id="zz-new", path="content/meetings/zz-new.md",
+                                 contacts=("nobody-at-all",))
+    assert reanalysis.edit(example, record) is None
+
+
+def test_a_new_meeting_file_in_serve_is_published_first_unless_a_note_links_to_it(
+        example_journal: Path, tmp_path: Path) -> None:
+    """A meeting scheduled with someone who has a file: its page and theirs come first.
+    One that a note already links to waits for the full rebuild, which makes that note's
+    page again (its link now finds the meeting)."""
+    preview = Preview(example_journal, tmp_path / "preview")
+    new = "content/meetings/2026-12-02-oliver-grant.md"
+    (example_journal / new).write_text(
+        '---\ncontact: oliver-grant\ndate: "2026-12-02 10:00"\nformat: video\n---\n'
+        "Second chat.\n", encoding="utf-8")
+    assert preview.site.rebuild({new}).ok
+    first = preview.published[0].files
+    assert b"Second chat." in first["meetings/2026-12-02-oliver-grant/index.html"]
+    assert b"2026-12-02-oliver-grant/" in first["contacts/oliver-grant/index.html"]
+    assert b"2026-12-02-oliver-grant/" not in first["meetings/index.html"]  # (a listing)
+    assert preview.site.snapshot.files == fresh(example_journal)
+    linking = "content/contacts/helen-okafor.md"  # (not in the meeting)
+    assert preview.save(linking, lambda text: text + "\nSee [Oliver](../meetings/zz-next.md).\n").ok
+    preview.published.clear()
+    (example_journal / "content/meetings/zz-next.md").write_text(
+        '---\ncontact: oliver-grant\ndate: "2026-12-09"\n---\n', encoding="utf-8")
+    assert preview.site.rebuild({"content/meetings/zz-next.md"}).ok
+    assert b"meetings/zz-next/" in preview.published[0].files["contacts/helen-okafor/index.html"]
+    assert preview.site.snapshot.files == fresh(example_journal)
