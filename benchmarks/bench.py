@@ -15,8 +15,9 @@ folder and reports medians of `--runs` runs of
   build: the journal computes follow-ups from it);
 * the same journal built by Hugo (Debian's ``hugo``) with minimal layouts, as a ratio
   (each Hugo build right before a cold build: the machine's speed drifts);
-* a contact's note, then their role, then their ``last_contact`` date saved while
-  ``serve`` shows their page in Chromium → the page shows the change
+* a contact's note, then their role, then their ``last_contact`` date saved, then a
+  new meeting file with them, while ``serve`` shows their page in Chromium → the page
+  shows the change
   (benchmarks/serve_latency.py; at least 5 saves of each; needs Playwright and
   /usr/bin/chromium, else skipped with a note);
 

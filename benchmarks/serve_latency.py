@@ -1,7 +1,7 @@
 """Edit-to-reload latency of `infoint-site serve`: a file saved → the browser shows it.
 
     python benchmarks/serve_latency.py [--runs 7] [--files 10000] [--only example|generated]
-                                       [--save note|role|date]
+                                       [--save note|role|date|meeting]
 
 For the example journal (a copy of this repository's content/) and for a generated
 journal of `--files` files (benchmarks/generate.py), both in a temporary folder: start
@@ -9,12 +9,13 @@ a `Preview` on 127.0.0.1, open a contact's page in Chromium (Debian's, through
 Playwright; every request off 127.0.0.1 is aborted), then, `--runs` times, save the
 contact's file with a unique marker and time how long until the page shows it. The
 marker is a line appended to the note (`--save note`, the default), the contact's new
-`role` (`--save role`), or their `last_contact` date (`--save date`: "1 Jan 2001" for
-the first run, 2002 for the second…). `serve` shows the first two from the last
-analysis with the one record swapped in (nothing the journal computes reads them), and
-a date from the last analysis brought up to date for that record (the follow-ups are
-computed from it: see infoint_site/reanalysis.py), each before the whole journal is
-analysed again.
+`role` (`--save role`), their `last_contact` date (`--save date`: "1 Jan 2001" for
+the first run, 2002 for the second…), or a new meeting file with them, which their page
+lists (`--save meeting`: on 2 Jan 2031, 2032…). `serve` shows the first two from the
+last analysis with the one record swapped in (nothing the journal computes reads them),
+and a date or a new meeting from the last analysis brought up to date for that record
+(the follow-ups are computed from it: see infoint_site/reanalysis.py), each before the
+whole journal is analysed again.
 
 "save → visible" is measured on one clock: Python's wall time just before the write,
 and the browser's wall time (Date.now()) at the first animation frame whose text holds
@@ -89,13 +90,21 @@ class Run:
     rendered: int
 
 
-Save = Literal["note", "role", "date"]
-SAVES: tuple[Save, ...] = ("note", "role", "date")
+Save = Literal["note", "role", "date", "meeting"]
+SAVES: tuple[Save, ...] = ("note", "role", "date", "meeting")
 
 
 def save_marker(path: Path, n: int, save: Save) -> str:
     """Save `path` with the `n`th run's marker as a new line of its note, as its `role`,
-    or as its `last_contact` (a date in the year 2001 + `n`); what the page then shows."""
+    or as its `last_contact` (a date in the year 2001 + `n`); or save a new meeting file
+    with the contact of `path` (on 2 January of the year 2031 + `n`). What the page of
+    `path` then shows."""
+    if save == "meeting":
+        day = date(2031 + n, 1, 2)
+        meeting = path.parent.parent / "meetings" / f"{day.isoformat()}-{path.stem}-latency.md"
+        meeting.write_text(f'---\ncontact: {path.stem}\ndate: "{day.isoformat()}"\n---\n'
+                           "A meeting to come.\n", encoding="utf-8")
+        return f"{day.day} Jan {day.year}"
     if save == "note":
         marker = f"latency-marker-{n}-{time.time_ns()}"
         with open(path, "a", encoding="utf-8") as handle:
@@ -214,8 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=10_000, help="generated journal size")
     parser.add_argument("--only", choices=("example", "generated"), help="one journal only")
     parser.add_argument("--save", choices=SAVES, default="note",
-                        help="what each save changes: a line of the note, the role, or the"
-                        " last_contact date")
+                        help="what each save changes: a line of the note, the role, the"
+                        " last_contact date, or a new meeting file with the contact")
     args = parser.parse_args(argv)
     if args.runs < 5:
         parser.error("--runs must be at least 5: the table shows medians")

@@ -108,8 +108,7 @@ def edit(inputs: PageInputs, record: Record) -> tuple[Analysis, PageInputs] | No
                                            ((cid, swapped.contacts[cid]) for cid in people)))
     dirty = {("meeting", m.id) for m in meetings} | {("contact", cid) for cid in people}
     stale = [f for page in dirty for f in inputs.follow_ups.get(page, ()) if _origin(f) in dirty]
-    if moved or (before is not None
-                 and _moves_reach_outs(before, record, analysis.meeting_status, statuses)):
+    if _moves_reach_outs(analysis, before, record, statuses, meetings_of):
         old_reach = [f for f in analysis.follow_ups if f.kind == "reach-out"]
         new_reach = sorted(reach_outs(facts), key=FollowUp.sort_key)
         if new_reach != old_reach:
@@ -124,16 +123,33 @@ def edit(inputs: PageInputs, record: Record) -> tuple[Analysis, PageInputs] | No
         else inputs.suggested_by)
 
 
-def _moves_reach_outs(before: Record, after: Record, statuses: Mapping[str, str],
-                      new_statuses: Mapping[str, str]) -> bool:
-    """Whether the reach-outs may change: they read the meetings' statuses (and, through
-    those, which contacts have a meeting still to come) and the contacts' own status
-    and request (`followups._reach_outs`)."""
+def _moves_reach_outs(analysis: Analysis, before: Record | None, after: Record,
+                      statuses: Mapping[str, str],
+                      meetings_of: Mapping[str, tuple[Meeting, ...]]) -> bool:
+    """Whether the reach-outs may change (`followups._reach_outs`). They read, of a done
+    meeting with suggested names, its day (their due day, and the meetings' order) and
+    those names; of the people suggested, whether they have a meeting not cancelled,
+    and their own status and request. `statuses` and `meetings_of`: after the edit."""
     if isinstance(after, Meeting):
-        assert isinstance(before, Meeting)
-        return statuses[after.id] != new_statuses[after.id] or before.referrals != after.referrals
+        old = analysis.meeting_status
+
+        def read(meeting: Record | None, status: Mapping[str, str]) -> tuple[object, ...]:
+            if not isinstance(meeting, Meeting) or status.get(meeting.id) != "done" \
+                    or not meeting.referrals:
+                return ()
+            return meeting.date, meeting.referrals
+
+        return read(before, old) != read(after, statuses) or any(
+            _live(analysis.meetings_of, old, cid) != _live(meetings_of, statuses, cid)
+            for cid in after.contacts)
     assert isinstance(before, Contact) and isinstance(after, Contact)
     return (before.status, before.requested) != (after.status, after.requested)
+
+
+def _live(meetings_of: Mapping[str, tuple[Meeting, ...]], statuses: Mapping[str, str],
+          cid: str) -> bool:
+    """Whether the contact has a meeting not cancelled (`followups._has_live_meeting`)."""
+    return any(statuses[m.id] != "cancelled" for m in meetings_of.get(cid, ()))
 
 
 def _meetings_with(meetings: Mapping[str, Meeting], record: Meeting) -> dict[str, Meeting]:

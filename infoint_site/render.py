@@ -10,7 +10,7 @@ import contextlib
 import functools
 import itertools
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import default_macros, listings, parallel
-from .affected import Page, PageInputs, affected_pages, changed_ids, page_inputs
+from .affected import Page, PageInputs, affected_pages, page_inputs
 from .analysis import Analysis
 from .cache import digest
 from .encrypt import Sealer, SiteKey
@@ -100,8 +100,9 @@ class SiteRenderer:
             self.memo.reset()
         ids_key = (tuple(journal.contacts), tuple(journal.meetings), tuple(journal.companies))
         if self.memo.ids_key != ids_key:
+            if self.memo.ids_key is not None:
+                self._forget_stale_links(_stale_lookups(self.memo.ids_key, ids_key))
             self.memo.ids_key = ids_key
-            self._forget_stale_links()
         self.memo.rendered = 0
         self.env = self.memo.env
         self.problems: list[Problem] = []
@@ -210,22 +211,30 @@ class SiteRenderer:
         return {"contacts": journal.contacts, "meetings": journal.meetings,
                 "companies": journal.companies}
 
-    def _forget_stale_links(self) -> None:
-        """After a file was added or removed: drop the kept renderings of notes with a
-        journal link that now resolves otherwise or no longer in the journal, and the
-        kept record pages of records no longer in it."""
+    @functools.cached_property
+    def _record_tables(self) -> dict[str, Any]:
+        """Kind of record page → the records of that kind."""
+        journal = self.journal
+        return {"contact": journal.contacts, "meeting": journal.meetings,
+                "company": journal.companies}
+
+    def _forget_stale_links(self, stale: frozenset[Lookup]) -> None:
+        """After a file was added or removed (`stale`: the links that now resolve
+        otherwise, see `_stale_lookups`): drop the kept renderings of notes with such a
+        link, and what was kept of the records no longer in the journal."""
+        if not stale:
+            return
         journal, memo = self.journal, self.memo
+        if not any(found for _, _, found in stale):  # (only added: the quick way)
+            memo.markdown = {key: kept for key, kept in memo.markdown.items()
+                             if kept[3].isdisjoint(stale)}
+            return
         paths = {r.path for table in (journal.contacts, journal.meetings, journal.companies)
                  for r in table.values()}
         memo.markdown = {key: kept for key, kept in memo.markdown.items()
-                         if key[0] in paths and self._links_hold(kept[3])}
-        tables = {"contact": journal.contacts, "meeting": journal.meetings,
-                  "company": journal.companies}
+                         if kept[3].isdisjoint(stale) and key[0] in paths}
         memo.records = {job: kept for job, kept in memo.records.items()
-                        if job[1] in tables[job[0]]}
-        if memo.page_links is not None:
-            memo.page_links = {job: links for job, links in memo.page_links.items()
-                               if job[1] in tables[job[0]]}
+                        if job[1] in self._record_tables[job[0]]}
 
     def _link_for(self, base: str) -> Any:
         """(kind, id) → the URL of that record's page from a page at `base`, or None."""
@@ -369,14 +378,21 @@ class SiteRenderer:
         resolves otherwise (every one, when the memo does not know the links of the
         pages in place: `RenderMemo.page_links`)."""
         self.affected = affected_pages(previous, self.inputs) if previous is not None else None
-        if self.affected is not None and previous is not None \
-                and changed_ids(previous.analysis.journal, self.journal):
-            known = self.memo.page_links
-            if known is None:
-                self.affected = None
-            else:
-                self.affected |= {job for job, links in known.items()
-                                  if not self._links_hold(links)}
+        if self.affected is None or previous is None:
+            return
+        before, after = previous.analysis.journal, self.journal
+        stale = _stale_lookups((before.contacts, before.meetings, before.companies),
+                               (after.contacts, after.meetings, after.companies))
+        known = self.memo.page_links
+        if not stale:
+            return
+        if known is None:
+            self.affected = None
+            return
+        tables = self._record_tables  # (the pages of records no longer in it go)
+        self.memo.page_links = known = {job: links for job, links in known.items()
+                                        if job[1] in tables[job[0]]}
+        self.affected |= {job for job, links in known.items() if not links.isdisjoint(stale)}
 
     def record_page(self, job: tuple[str, str]) -> tuple[str, bytes | None]:
         if job == CALENDAR_JOB:  # (handed to a worker with the record pages: see `stream`)
@@ -738,6 +754,20 @@ def _encoded(pieces: Iterator[str]) -> bytes:
     while batch := list(itertools.islice(pieces, _PIECES)):
         chunks.append("".join(batch).encode("utf-8"))
     return b"".join(chunks)  # (one chunk: itself, not a copy)
+
+
+def _stale_lookups(before: tuple[Iterable[str], ...],
+                   after: tuple[Iterable[str], ...]) -> frozenset[Lookup]:
+    """The journal links that resolve otherwise once the ids of the contacts, meetings
+    and companies `before` are those `after`: (folder, id, False) for each id added,
+    (folder, id, True) for each removed."""
+    stale: set[Lookup] = set()
+    for folder, old, new in zip(("contacts", "meetings", "companies"), before, after,
+                                strict=True):
+        old_ids, new_ids = set(old), set(new)
+        stale.update((folder, i, False) for i in new_ids - old_ids)
+        stale.update((folder, i, True) for i in old_ids - new_ids)
+    return frozenset(stale)
 
 
 def _stale(cached: KeptNote | None,

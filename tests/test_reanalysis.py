@@ -317,3 +317,31 @@ def test_a_new_meeting_file_in_serve_is_published_first_unless_a_note_links_to_i
     assert preview.site.rebuild({"content/meetings/zz-next.md"}).ok
     assert b"meetings/zz-next/" in preview.published[0].files["contacts/helen-okafor/index.html"]
     assert preview.site.snapshot.files == fresh(example_journal)
+
+
+def test_a_meeting_with_someone_suggested_elsewhere(generated: PageInputs) -> None:
+    """A new meeting with a person a reach-out is owed to ends the reach-out; cancelling
+    the only meeting of a person suggested elsewhere brings one back."""
+    analysis = generated.analysis
+    journal = analysis.journal
+    owed = next(f for f in analysis.follow_ups
+                if f.kind == "reach-out" and f.contact in journal.contacts)
+    model = next(iter(journal.meetings.values()))
+    new = dataclasses.replace(model, id="zz-new", path="content/meetings/zz-new.md",
+                              contacts=(owed.contact,), date=DAY + timedelta(days=3),
+                              status=None, referrals=())
+    got = reanalysis.edit(generated, new)
+    assert got is not None and owed not in got[0].follow_ups
+    assert_same(got, afresh(analysis, new), analysis, new)
+    suggested = {cid for cid, mids in generated.suggested_by.items()
+                 if len(analysis.meetings_of.get(cid, ())) == 1
+                 and not set(mids) & {m.id for m in analysis.meetings_of[cid]}}
+    tried = 0
+    for cid in sorted(suggested)[:20]:
+        only = analysis.meetings_of[cid][0]
+        cancelled = dataclasses.replace(only, status="cancelled")
+        got = reanalysis.edit(generated, cancelled)
+        if got is not None:
+            tried += 1
+            assert_same(got, afresh(analysis, cancelled), analysis, cancelled)
+    assert tried
