@@ -11,7 +11,7 @@ rule over the whole journal, 10 ms at 10,000 files), the numbers the change move
 the follow-ups each record page lists: 5–10 ms at 10,000 files.
 
 Only edits that leave the journal's shape alone take this way: the same names,
-companies, referrers, and a meeting's people as before (only the fields in
+referrers, and a meeting's people as before (only the fields in
 `COMPUTED_FROM`, `body_edit.SHOWN_ONLY` and the body may change), and that bring no
 warning of their own (a meeting still scheduled after its day, a link to a missing
 file, a suggested name that is another's referral); anything else is None, and waits
@@ -19,7 +19,8 @@ for the full rebuild. A meeting's suggested names are followed: only the reach-o
 and the index of who suggested whom (`PageInputs.suggested_by`) read them. So is its
 day, which also moves it among the journal's meetings and its people's (they come by
 day), and with it in that index. And so is a new meeting of people who have files: it
-reaches what a meeting moved from nowhere would.
+reaches what a meeting moved from nowhere would. A contact's company is read by the
+index of each company's people alone (`PageInputs.people_at`), brought up to date.
 
 Within those, what it gives equals what `analyze` and `page_inputs` give for the edited
 journal, and, for a record that had no problem before (`serve` asks that), the checks
@@ -40,18 +41,20 @@ from .body_edit import BODY_FIELDS, SHOWN_ONLY, same_but
 from .followups import Facts, FollowUp, drafts_of, follow_ups_of, reach_outs
 from .journal import Journal, contact_status, meeting_order, meeting_status, resolve_person
 from .records import Contact, Meeting, Record
-from .validate import meeting_referral_mismatches, missing_links
+from .validate import contact_company_typos, meeting_referral_mismatches, missing_links
 
 COMPUTED_FROM: dict[type, frozenset[str]] = {
-    Contact: frozenset({"status", "requested", "keep_in_touch", "last_contact", "follow_ups"}),
+    Contact: frozenset({"status", "requested", "keep_in_touch", "last_contact", "follow_ups",
+                        "company"}),
     Meeting: frozenset({"status", "outcome", "confirmed", "thank_you_sent", "evaluated",
                         "resume_requested", "resume_sent", "referrer_updated", "follow_ups",
                         "referrals", "date", "time"}),
 }
-"""Fields, by record type, that the journal computes from and that `edit` follows: none
-of them decides which records are linked, or the chains; the records a meeting's
-`referrals` name are read by the reach-outs and `PageInputs.suggested_by` alone, and its
-`date` orders the meetings (`journal.meeting_order`)."""
+"""Fields, by record type, that the journal computes from or indexes and that `edit`
+follows: none of them decides which records are linked, or the chains; the records a
+meeting's `referrals` name are read by the reach-outs and `PageInputs.suggested_by`
+alone, its `date` orders the meetings (`journal.meeting_order`), and a contact's
+`company` is read by `PageInputs.people_at` alone."""
 
 _MEETING_KINDS = frozenset({"confirm", "thank-you", "evaluate", "resume"})
 
@@ -82,7 +85,8 @@ def edit(inputs: PageInputs, record: Record) -> tuple[Analysis, PageInputs] | No
     if any(missing_links(journal, record, folder)) or (
             isinstance(record, Meeting) and record.status == "scheduled"
             and record.date < analysis.today) or (
-                suggested and any(meeting_referral_mismatches(analysis, inputs.names, record))):
+                suggested and any(meeting_referral_mismatches(analysis, inputs.names, record))
+            ) or (isinstance(record, Contact) and any(contact_company_typos(journal, record))):
         return None  # a warning of its own (`validate`) to report: the full rebuild says it
     today = analysis.today
     statuses, meetings_of = analysis.meeting_status, analysis.meetings_of
@@ -120,7 +124,10 @@ def edit(inputs: PageInputs, record: Record) -> tuple[Analysis, PageInputs] | No
     return after, dataclasses.replace(
         inputs, analysis=after, follow_ups=_pages_replaced(inputs, stale, fresh),
         suggested_by=_suggested_by(inputs, swapped, before, record) if suggested or moved
-        else inputs.suggested_by)
+        else inputs.suggested_by,
+        people_at=_people_at(inputs, swapped, before, record)
+        if isinstance(before, Contact) and isinstance(record, Contact)
+        and before.company != record.company else inputs.people_at)
 
 
 def _moves_reach_outs(analysis: Analysis, before: Record | None, after: Record,
@@ -150,6 +157,24 @@ def _live(meetings_of: Mapping[str, tuple[Meeting, ...]], statuses: Mapping[str,
           cid: str) -> bool:
     """Whether the contact has a meeting not cancelled (`followups._has_live_meeting`)."""
     return any(statuses[m.id] != "cancelled" for m in meetings_of.get(cid, ()))
+
+
+def _people_at(inputs: PageInputs, journal: Journal, before: Contact,
+               after: Contact) -> dict[str, tuple[str, ...]]:
+    """`inputs.people_at` with the contact moved from `before`'s company to `after`'s:
+    each company's people in the journal's order (by id)."""
+    people = dict(inputs.people_at)
+    if before.company:
+        left = tuple(cid for cid in people.get(before.company, ()) if cid != after.id)
+        if left:
+            people[before.company] = left
+        else:
+            people.pop(before.company, None)
+    if after.company:
+        joined = list(people.get(after.company, ()))
+        bisect.insort(joined, after.id)
+        people[after.company] = tuple(joined)
+    return people
 
 
 def _meetings_with(meetings: Mapping[str, Meeting], record: Meeting) -> dict[str, Meeting]:

@@ -118,16 +118,20 @@ def stale_schedules(analysis: Analysis) -> Iterator[Problem]:
 
 def company_typos(analysis: Analysis) -> Iterator[Problem]:
     """A company that looks like a mistyped company id."""
-    companies = analysis.journal.companies
     for contact in analysis.journal.contacts.values():
-        company = contact.company
-        if company is None or company in companies or not _SLUG.fullmatch(company):
-            continue
-        hint = did_you_mean(company, companies)
-        if hint:
-            line, col = _at(contact, "company")
-            yield warning(contact.path, line, col, "W303",
-                          f"company: no company file '{company}'{hint} (kept as a name)")
+        yield from contact_company_typos(analysis.journal, contact)
+
+
+def contact_company_typos(journal: Journal, contact: Contact) -> Iterator[Problem]:
+    """`company_typos` of one contact."""
+    companies, company = journal.companies, contact.company
+    if company is None or company in companies or not _SLUG.fullmatch(company):
+        return
+    hint = did_you_mean(company, companies)
+    if hint:
+        line, col = _at(contact, "company")
+        yield warning(contact.path, line, col, "W303",
+                      f"company: no company file '{company}'{hint} (kept as a name)")
 
 
 def broken_note_links(analysis: Analysis) -> Iterator[Problem]:

@@ -47,6 +47,7 @@ CONTACT_VALUES: dict[str, Any] = {
     "last_contact": st.none() | DAYS,
     "follow_ups": ITEMS.map(tuple),
     "role": st.none() | st.sampled_from(["Analyst", "Head of <Data>"]),
+    "company": st.none(),  # (drawn from the journal's companies: `companies_of`)
 }
 MEETING_VALUES: dict[str, Any] = {
     "status": st.none() | st.sampled_from(MEETING_STATUSES),
@@ -62,6 +63,13 @@ MEETING_VALUES: dict[str, Any] = {
     "time": st.none() | st.times(),
     "referrals": st.just(()),  # (drawn from the journal's names: `suggested_names`)
 }
+
+
+def companies_of(journal: Any) -> st.SearchStrategy[str | None]:
+    """A contact's company: a company file's id, a name with no file, an id mistyped."""
+    ids = sorted(journal.companies)[:6]
+    return st.none() | st.sampled_from([*ids, "Elsewhere Ltd", "elsewhere-ltd",
+                                        *(f"{i}x" for i in ids[:2])])
 
 
 def suggested_names(journal: Any) -> st.SearchStrategy[tuple[str, ...]]:
@@ -129,7 +137,7 @@ def edited(data: st.DataObject, inputs: PageInputs) -> Record:
     journal = inputs.analysis.journal
     if data.draw(st.booleans(), label="contact?"):
         record: Record = data.draw(st.sampled_from(list(journal.contacts.values())))
-        values = CONTACT_VALUES
+        values = {**CONTACT_VALUES, "company": companies_of(journal)}
     else:
         record = data.draw(st.sampled_from(list(journal.meetings.values())))
         values = {**MEETING_VALUES, "referrals": suggested_names(journal)}
@@ -169,7 +177,6 @@ def test_what_changes_the_journals_shape_takes_the_full_way(example: PageInputs)
     meeting = next(iter(journal.meetings.values()))
     company = next(iter(journal.companies.values()))
     for record in (dataclasses.replace(contact, name="Olly Grant"),
-                   dataclasses.replace(contact, company="larkspur-health"),
                    dataclasses.replace(contact, referred_by="helen-okafor", last_contact=DAY),
                    dataclasses.replace(contact, path="content/contacts/olly.md"),
                    dataclasses.replace(meeting, contacts=(*meeting.contacts, "oliver-grant")),
