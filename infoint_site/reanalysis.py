@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from .affected import Page, PageInputs, follow_up_pages
 from .analysis import Analysis, Stats
@@ -48,7 +48,7 @@ COMPUTED_FROM: dict[type, frozenset[str]] = {
                         "company"}),
     Meeting: frozenset({"status", "outcome", "confirmed", "thank_you_sent", "evaluated",
                         "resume_requested", "resume_sent", "referrer_updated", "follow_ups",
-                        "referrals", "date", "time"}),
+                        "referrals", "date", "time", "contacts"}),
 }
 """Fields, by record type, that the journal computes from or indexes and that `edit`
 follows: none of them decides which records are linked, or the chains; the records a
@@ -70,16 +70,17 @@ def edit(inputs: PageInputs, record: Record) -> tuple[Analysis, PageInputs] | No
         return None
     table = journal.contacts if kind is Contact else journal.meetings
     before = table.get(record.id)
-    if before is None:  # a new file: a meeting with people who have files takes this way
-        if not isinstance(record, Meeting) or any(
-                c not in journal.contacts for c in record.contacts):
-            return None
-    elif before.path != record.path or not same_but(
-            before, record, BODY_FIELDS | SHOWN_ONLY[kind] | COMPUTED_FROM[kind]):
+    if before is None and not isinstance(record, Meeting):
+        return None  # (a new file: a meeting takes this way)
+    if before is not None and (before.path != record.path or not same_but(
+            before, record, BODY_FIELDS | SHOWN_ONLY[kind] | COMPUTED_FROM[kind])):
         return None
+    if isinstance(record, Meeting) and any(c not in journal.contacts for c in record.contacts):
+        return None  # (an error: someone with no file)
     folder = "contacts" if kind is Contact else "meetings"
     suggested = isinstance(record, Meeting) and (
-        not isinstance(before, Meeting) or before.referrals != record.referrals)
+        not isinstance(before, Meeting) or before.referrals != record.referrals
+        or before.contacts != record.contacts)  # (whom they may suggest)
     moved = isinstance(record, Meeting) and (
         not isinstance(before, Meeting) or before.date != record.date)
     if any(missing_links(journal, record, folder)) or (
@@ -94,11 +95,9 @@ def edit(inputs: PageInputs, record: Record) -> tuple[Analysis, PageInputs] | No
         swapped = dataclasses.replace(journal, meetings=_meetings_with(journal.meetings, record)
                                       if moved else {**journal.meetings, record.id: record})
         statuses = {**statuses, record.id: meeting_status(record, today)}
-        people = [c for c in dict.fromkeys(record.contacts) if c in journal.contacts]
-        meetings_of = {**meetings_of, **{  # (the same people are kept)
-            cid: _in_order((*(m for m in meetings_of.get(cid, ()) if m.id != record.id), record))
-            if moved else tuple(record if m.id == record.id else m for m in meetings_of[cid])
-            for cid in dict.fromkeys(record.contacts)}}
+        meetings_of = _meetings_of(meetings_of, before if isinstance(before, Meeting) else None,
+                                   record, moved)
+        people = [c for c in _people(before, record) if c in journal.contacts]
         meetings: list[Meeting] = [record]
     else:
         swapped = dataclasses.replace(journal, contacts={**journal.contacts, record.id: record})
@@ -144,11 +143,11 @@ def _moves_reach_outs(analysis: Analysis, before: Record | None, after: Record,
             if not isinstance(meeting, Meeting) or status.get(meeting.id) != "done" \
                     or not meeting.referrals:
                 return ()
-            return meeting.date, meeting.referrals
+            return meeting.date, meeting.referrals, meeting.contacts
 
         return read(before, old) != read(after, statuses) or any(
             _live(analysis.meetings_of, old, cid) != _live(meetings_of, statuses, cid)
-            for cid in after.contacts)
+            for cid in _people(before, after))
     assert isinstance(before, Contact) and isinstance(after, Contact)
     return (before.status, before.requested) != (after.status, after.requested)
 
@@ -185,8 +184,31 @@ def _meetings_with(meetings: Mapping[str, Meeting], record: Meeting) -> dict[str
     return {m.id: m for m in others}
 
 
-def _in_order(meetings: Iterable[Meeting]) -> tuple[Meeting, ...]:
-    return tuple(sorted(meetings, key=meeting_order))
+def _people(before: Record | None, after: Meeting) -> dict[str, None]:
+    """The people of a meeting before its edit and after, each once."""
+    return dict.fromkeys((*(before.contacts if isinstance(before, Meeting) else ()),
+                          *after.contacts))
+
+
+def _meetings_of(meetings_of: Mapping[str, tuple[Meeting, ...]], before: Meeting | None,
+                 after: Meeting, moved: bool) -> dict[str, tuple[Meeting, ...]]:
+    """`meetings_of` with the meeting changed from `before` (None: new) into `after`:
+    gone from the people it no longer has, in its place by its day (`moved`: another
+    day, or new) for the others."""
+    changed = dict(meetings_of)
+    kept = before.contacts if before is not None else ()
+    for cid in _people(before, after):
+        if cid in after.contacts and cid in kept and not moved:
+            changed[cid] = tuple(after if m.id == after.id else m for m in meetings_of[cid])
+            continue
+        others = [m for m in meetings_of.get(cid, ()) if m.id != after.id]
+        if cid in after.contacts:
+            bisect.insort_right(others, after, key=meeting_order)
+        if others:
+            changed[cid] = tuple(others)
+        else:
+            changed.pop(cid, None)
+    return changed
 
 
 def _suggested_by(inputs: PageInputs, journal: Journal, before: Meeting | None,

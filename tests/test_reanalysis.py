@@ -62,7 +62,15 @@ MEETING_VALUES: dict[str, Any] = {
     "date": DAYS | st.sampled_from([DAY, DAY - timedelta(days=1), DAY + timedelta(days=1)]),
     "time": st.none() | st.times(),
     "referrals": st.just(()),  # (drawn from the journal's names: `suggested_names`)
+    "contacts": st.just(()),  # (drawn from the journal: `people_of`)
 }
+
+
+def people_of(journal: Any) -> st.SearchStrategy[tuple[str, ...]]:
+    """A meeting's people: one or two contacts, now and then someone with no file."""
+    ids = sorted(journal.contacts)[::9][:15]
+    return st.lists(st.sampled_from([*ids, "nobody-with-a-file"]), min_size=1, max_size=2,
+                    unique=True).map(tuple)
 
 
 def companies_of(journal: Any) -> st.SearchStrategy[str | None]:
@@ -140,7 +148,8 @@ def edited(data: st.DataObject, inputs: PageInputs) -> Record:
         values = {**CONTACT_VALUES, "company": companies_of(journal)}
     else:
         record = data.draw(st.sampled_from(list(journal.meetings.values())))
-        values = {**MEETING_VALUES, "referrals": suggested_names(journal)}
+        values = {**MEETING_VALUES, "referrals": suggested_names(journal),
+                  "contacts": people_of(journal)}
     fields = data.draw(st.sets(st.sampled_from(sorted(values)), min_size=1, max_size=4))
     return dataclasses.replace(record, **{f: data.draw(values[f], label=f) for f in fields})
 
@@ -179,7 +188,8 @@ def test_what_changes_the_journals_shape_takes_the_full_way(example: PageInputs)
     for record in (dataclasses.replace(contact, name="Olly Grant"),
                    dataclasses.replace(contact, referred_by="helen-okafor", last_contact=DAY),
                    dataclasses.replace(contact, path="content/contacts/olly.md"),
-                   dataclasses.replace(meeting, contacts=(*meeting.contacts, "oliver-grant")),
+                   dataclasses.replace(meeting, path="content/meetings/elsewhere.md"),
+                   dataclasses.replace(meeting, contacts=("nobody-with-a-file",)),
                    dataclasses.replace(company, website="https://new.example.com")):
         assert reanalysis.edit(example, record) is None, record
 
@@ -263,17 +273,16 @@ def test_a_meeting_moved_past_another_that_suggested_the_same_person(
 
 
 def new_meeting(data: st.DataObject, inputs: PageInputs) -> Meeting:
-    """A new meeting file: another's fields, some drawn anew, with people who have files."""
+    """A new meeting file: another's fields, some drawn anew, with people drawn too (now
+    and then someone with no file)."""
     journal = inputs.analysis.journal
     model = data.draw(st.sampled_from(list(journal.meetings.values())))
-    people = data.draw(st.lists(st.sampled_from(sorted(journal.contacts)[::5]), min_size=1,
-                                max_size=2, unique=True), label="people")
-    values = {**MEETING_VALUES, "referrals": suggested_names(journal)}
-    fields = data.draw(st.sets(st.sampled_from(sorted(values)), max_size=4))
+    values = {**MEETING_VALUES, "referrals": suggested_names(journal),
+              "contacts": people_of(journal)}
+    fields = data.draw(st.sets(st.sampled_from(sorted(values)), max_size=4)) | {"contacts"}
     return dataclasses.replace(model, id=f"{model.id}-zz-new",
                                path=model.path.replace(".md", "-zz-new.md"),
-                               contacts=tuple(people),
-                               **{f: data.draw(values[f], label=f) for f in fields})
+                               **{f: data.draw(values[f], label=f) for f in sorted(fields)})
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -352,3 +361,37 @@ def test_a_meeting_with_someone_suggested_elsewhere(generated: PageInputs) -> No
             tried += 1
             assert_same(got, afresh(analysis, cancelled), analysis, cancelled)
     assert tried
+
+
+def test_a_meetings_people_changed(generated: PageInputs) -> None:
+    """Someone suggested elsewhere taken out of their only meeting is owed a reach-out
+    again; a meeting whose suggestions are reached out to gains a person (its
+    reach-outs now say who suggested them)."""
+    analysis = generated.analysis
+    journal = analysis.journal
+    owed_again = 0
+    owed = sorted({f.contact for f in analysis.follow_ups
+                   if f.kind == "reach-out" and f.contact in journal.contacts})
+    for cid in owed[:10]:
+        meeting = next(m for m in journal.meetings.values()
+                       if m.id not in generated.suggested_by[cid] and cid not in m.contacts)
+        base = afresh(analysis, dataclasses.replace(meeting, contacts=(meeting.contacts[0], cid),
+                                                    referrals=()))
+        assert not any(f.kind == "reach-out" and f.contact == cid
+                       for f in base.analysis.follow_ups)  # (they have a meeting now)
+        left = dataclasses.replace(base.analysis.journal.meetings[meeting.id],
+                                   contacts=meeting.contacts[:1])
+        got = reanalysis.edit(base, left)
+        assert_same(got, afresh(base.analysis, left), base.analysis, left)
+        if got is not None:
+            owed_again += any(f.kind == "reach-out" and f.contact == cid
+                              for f in got[0].follow_ups)
+    reached = next(f for f in analysis.follow_ups if f.kind == "reach-out" and f.meeting)
+    meeting = journal.meetings[reached.meeting or ""]
+    other = next(c for c in sorted(journal.contacts)
+                 if c not in meeting.contacts and c != reached.contact)
+    joined = dataclasses.replace(meeting, contacts=(*meeting.contacts, other))
+    got = reanalysis.edit(generated, joined)
+    assert got is not None and reached not in got[0].follow_ups
+    assert_same(got, afresh(analysis, joined), analysis, joined)
+    assert owed_again
