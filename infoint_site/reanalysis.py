@@ -10,17 +10,23 @@ meeting's, and its contacts'), the reach-outs when a status or a request changed
 rule over the whole journal, 10 ms at 10,000 files), the numbers the change moves, and
 the follow-ups each record page lists: 5–10 ms at 10,000 files.
 
-Only edits that leave the journal's shape alone take this way: the same names,
-referrers, and a meeting's people as before (only the fields in
-`COMPUTED_FROM`, `body_edit.SHOWN_ONLY` and the body may change), and that bring no
-warning of their own (a meeting still scheduled after its day, a link to a missing
-file, a suggested name that is another's referral); anything else is None, and waits
-for the full rebuild. A meeting's suggested names are followed: only the reach-outs
-and the index of who suggested whom (`PageInputs.suggested_by`) read them. So is its
-day, which also moves it among the journal's meetings and its people's (they come by
-day), and with it in that index. And so is a new meeting of people who have files: it
-reaches what a meeting moved from nowhere would. A contact's company is read by the
-index of each company's people alone (`PageInputs.people_at`), brought up to date.
+Only edits that leave the journal's shape alone take this way: the same names and
+referrers as before (only the fields in `COMPUTED_FROM`, `body_edit.SHOWN_ONLY` and the
+body may change), and that bring no warning of their own (a meeting still scheduled
+after its day, a link to a missing file, a suggested name that is another's referral,
+a company that looks like a mistyped id, someone with no file); anything else is None,
+and waits for the full rebuild. Besides statuses and follow-ups:
+
+- a meeting's suggested names are read by the reach-outs and the index of who
+  suggested whom (`PageInputs.suggested_by`) alone;
+- its day moves it among the journal's meetings and its people's (they come by day),
+  and in that index;
+- its people: it leaves the meetings of those it lost and joins those of those it
+  gained, whose statuses and rules run again;
+- a new meeting of people who have files reaches what a meeting moved from nowhere
+  would;
+- a contact's company is read by the index of each company's people alone
+  (`PageInputs.people_at`).
 
 Within those, what it gives equals what `analyze` and `page_inputs` give for the edited
 journal, and, for a record that had no problem before (`serve` asks that), the checks
