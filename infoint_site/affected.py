@@ -234,3 +234,24 @@ class _Marks:
                 self.add("contact", [cid])
                 for mid in self._meetings_of(cid):  # prep sheets show the company
                     self.add("meeting", [mid])
+
+
+def pages_replaced(inputs: PageInputs, stale: list[FollowUp],
+                    fresh: list[FollowUp]) -> dict[Page, list[FollowUp]]:
+    """`inputs.follow_ups` with the follow-ups `stale` taken out and `fresh` put in (see
+    `followups.replaced`): each page's list in the analysis's order."""
+    pages = dict(inputs.follow_ups)
+    gone = {id(f) for f in stale}
+    touched: dict[Page, list[FollowUp]] = {}
+    for item in stale:
+        for page in follow_up_pages(item):
+            touched.setdefault(page, [f for f in pages.get(page, ()) if id(f) not in gone])
+    for item in fresh:
+        for page in follow_up_pages(item):
+            touched.setdefault(page, list(pages.get(page, ()))).append(item)
+    for page, items in touched.items():
+        if items:
+            pages[page] = sorted(items, key=FollowUp.sort_key)
+        else:
+            pages.pop(page, None)
+    return pages

@@ -9,12 +9,13 @@ then kind, then contact (then meeting, title and whom it is about: `FollowUp.sor
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .journal import Journal, resolve_person
+from .journal import Journal, name_key, resolve_person
 from .records import Contact, Done, Meeting
 
 KINDS = ("confirm", "thank-you", "evaluate", "resume", "referrer-update", "reach-out",
@@ -163,7 +164,7 @@ def _reach_outs(facts: Facts) -> Iterator[Draft]:
     for meeting in _done_meetings(facts):
         for person in meeting.referrals:
             cid = resolve_person(person, journal.contacts, facts.names)
-            key = cid if cid is not None else " ".join(person.casefold().split())
+            key = cid if cid is not None else name_key(person)
             if key in seen or not key or cid in meeting.contacts:
                 continue
             seen.add(key)
@@ -243,3 +244,15 @@ def compute_follow_ups(facts: Facts) -> list[FollowUp]:
 def reach_outs(facts: Facts) -> list[FollowUp]:
     """The reach-outs alone (see `reanalysis`)."""
     return follow_ups_of(facts, _reach_outs(facts))
+
+
+def replaced(items: list[FollowUp], stale: list[FollowUp],
+              fresh: list[FollowUp]) -> list[FollowUp]:
+    """`items` (sorted) without `stale` and with `fresh` in their sorted places. Two
+    follow-ups alike in their sort key come from one record's rules, all stale or none,
+    so `fresh` keeps its own order among equals, as a sort of the whole would."""
+    gone = {id(f) for f in stale}
+    kept = [f for f in items if id(f) not in gone] if gone else list(items)
+    for item in fresh:
+        bisect.insort_right(kept, item, key=FollowUp.sort_key)
+    return kept

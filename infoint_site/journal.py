@@ -85,11 +85,16 @@ def contact_status(contact: Contact, meeting_statuses: Iterable[str]) -> str:
     return "to-contact"
 
 
+def name_key(name: str) -> str:
+    """A name as the name index holds it: casefolded, its spaces made one."""
+    return " ".join(name.casefold().split())
+
+
 def name_index(contacts: Mapping[str, Contact]) -> dict[str, str]:
     """Casefolded name → contact id, for names that only one contact has."""
     seen: dict[str, str | None] = {}
     for cid, contact in contacts.items():
-        key = " ".join(contact.name.casefold().split())
+        key = name_key(contact.name)
         seen[key] = None if key in seen else cid
     return {name: cid for name, cid in seen.items() if cid is not None}
 
@@ -100,4 +105,4 @@ def resolve_person(
     """The contact id a referral means: an id as written, else a unique name; None if neither."""
     if text in contacts:
         return text
-    return names.get(" ".join(text.casefold().split()))
+    return names.get(name_key(text))

@@ -41,10 +41,11 @@ import bisect
 import dataclasses
 from collections.abc import Mapping
 
-from .affected import Page, PageInputs, follow_up_pages
+from . import new_contact
+from .affected import Page, PageInputs, pages_replaced
 from .analysis import Analysis, Stats
 from .body_edit import BODY_FIELDS, SHOWN_ONLY, same_but
-from .followups import Facts, FollowUp, drafts_of, follow_ups_of, reach_outs
+from .followups import Facts, FollowUp, drafts_of, follow_ups_of, reach_outs, replaced
 from .journal import Journal, contact_status, meeting_order, meeting_status, resolve_person
 from .records import Contact, Meeting, Record
 from .validate import contact_company_typos, meeting_referral_mismatches, missing_links
@@ -76,8 +77,8 @@ def edit(inputs: PageInputs, record: Record) -> tuple[Analysis, PageInputs] | No
         return None
     table = journal.contacts if kind is Contact else journal.meetings
     before = table.get(record.id)
-    if before is None and not isinstance(record, Meeting):
-        return None  # (a new file: a meeting takes this way)
+    if before is None and isinstance(record, Contact):
+        return new_contact.added(inputs, record)
     if before is not None and (before.path != record.path or not same_but(
             before, record, BODY_FIELDS | SHOWN_ONLY[kind] | COMPUTED_FROM[kind])):
         return None
@@ -123,11 +124,11 @@ def edit(inputs: PageInputs, record: Record) -> tuple[Analysis, PageInputs] | No
         if new_reach != old_reach:
             stale += old_reach
             fresh += new_reach
-    follow_ups = _replaced(analysis.follow_ups, stale, fresh)
+    follow_ups = replaced(analysis.follow_ups, stale, fresh)
     after = Analysis(swapped, today, statuses, contact_statuses, meetings_of, analysis.forest,
                      follow_ups, _stats(analysis, before, record, statuses, stale, fresh))
     return after, dataclasses.replace(
-        inputs, analysis=after, follow_ups=_pages_replaced(inputs, stale, fresh),
+        inputs, analysis=after, follow_ups=pages_replaced(inputs, stale, fresh),
         suggested_by=_suggested_by(inputs, swapped, before, record) if suggested or moved
         else inputs.suggested_by,
         people_at=_people_at(inputs, swapped, before, record)
@@ -273,35 +274,3 @@ def _origin(item: FollowUp) -> Page | None:
     if item.kind == "referrer-update" and item.about is not None:
         return ("contact", item.about)
     return None if item.kind == "reach-out" else ("contact", item.contact)
-
-
-def _replaced(items: list[FollowUp], stale: list[FollowUp],
-              fresh: list[FollowUp]) -> list[FollowUp]:
-    """`items` (sorted) without `stale` and with `fresh` in their sorted places. Two
-    follow-ups alike in their sort key come from one record's rules, all stale or none,
-    so `fresh` keeps its own order among equals, as a sort of the whole would."""
-    gone = {id(f) for f in stale}
-    kept = [f for f in items if id(f) not in gone] if gone else list(items)
-    for item in fresh:
-        bisect.insort_right(kept, item, key=FollowUp.sort_key)
-    return kept
-
-
-def _pages_replaced(inputs: PageInputs, stale: list[FollowUp],
-                    fresh: list[FollowUp]) -> dict[Page, list[FollowUp]]:
-    """`inputs.follow_ups` with the same change: each page's list in the analysis's order."""
-    pages = dict(inputs.follow_ups)
-    gone = {id(f) for f in stale}
-    touched: dict[Page, list[FollowUp]] = {}
-    for item in stale:
-        for page in follow_up_pages(item):
-            touched.setdefault(page, [f for f in pages.get(page, ()) if id(f) not in gone])
-    for item in fresh:
-        for page in follow_up_pages(item):
-            touched.setdefault(page, list(pages.get(page, ()))).append(item)
-    for page, items in touched.items():
-        if items:
-            pages[page] = sorted(items, key=FollowUp.sort_key)
-        else:
-            pages.pop(page, None)
-    return pages

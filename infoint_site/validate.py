@@ -16,7 +16,8 @@ from .problems import Problem, error, shorten, warning
 from .records import Contact, Meeting, Record
 from .suggest import did_you_mean
 
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+"""What an id looks like: a value of that shape that names nothing may be mistyped."""
 
 
 def _at(record: Contact | Meeting, key: str) -> tuple[int, int]:
@@ -86,7 +87,7 @@ def meeting_referral_mismatches(analysis: Analysis, names: Mapping[str, str],
         cid = resolve_person(person, contacts, names)
         if cid is None:
             # Only a slug-shaped name can be a mistyped id; names are common and fine.
-            hint = did_you_mean(person, contacts) if _SLUG.fullmatch(person) else ""
+            hint = did_you_mean(person, contacts) if SLUG.fullmatch(person) else ""
             if hint:
                 yield warning(meeting.path, line, col, "W302",
                               f"referrals: no contact '{shorten(person)}'{hint}"
@@ -125,7 +126,7 @@ def company_typos(analysis: Analysis) -> Iterator[Problem]:
 def contact_company_typos(journal: Journal, contact: Contact) -> Iterator[Problem]:
     """`company_typos` of one contact."""
     companies, company = journal.companies, contact.company
-    if company is None or company in companies or not _SLUG.fullmatch(company):
+    if company is None or company in companies or not SLUG.fullmatch(company):
         return
     hint = did_you_mean(company, companies)
     if hint:

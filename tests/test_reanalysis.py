@@ -116,6 +116,8 @@ def afresh(analysis: Analysis, record: Record) -> PageInputs:
     table = {**getattr(journal, folder), record.id: record}
     if folder == "meetings":  # in the order `link` gives them
         table = {m.id: m for m in sorted(table.values(), key=meeting_order)}
+    else:
+        table = dict(sorted(table.items()))
     return page_inputs(analyze(dataclasses.replace(journal, **{folder: table}), analysis.today))
 
 
@@ -136,6 +138,9 @@ def assert_same(got: tuple[Analysis, PageInputs] | None, want: PageInputs,
     assert analysis.journal == fresh.journal
     assert [list(t) for t in (analysis.journal.meetings, analysis.journal.contacts)] == \
         [list(t) for t in (fresh.journal.meetings, fresh.journal.contacts)]  # in order
+    assert analysis.forest == fresh.forest
+    assert [list(t) for t in (analysis.forest.parent, analysis.forest.referred)] == \
+        [list(t) for t in (fresh.forest.parent, fresh.forest.referred)]
     assert inputs.follow_ups == want.follow_ups
     assert (inputs.names, inputs.suggested_by, inputs.people_at) == \
         (want.names, want.suggested_by, want.people_at)
@@ -395,3 +400,67 @@ def test_a_meetings_people_changed(generated: PageInputs) -> None:
     assert got is not None and reached not in got[0].follow_ups
     assert_same(got, afresh(analysis, joined), analysis, joined)
     assert owed_again
+
+
+def new_contact(data: st.DataObject, inputs: PageInputs) -> Contact:
+    """A new contact file: another's fields, some drawn anew; its name a suggested one,
+    one no one has, or another's; its referrer someone, no one, no file or itself."""
+    journal = inputs.analysis.journal
+    model = data.draw(st.sampled_from(list(journal.contacts.values())))
+    ids = sorted(journal.contacts)
+    name = data.draw(st.sampled_from(["Arlo Penhaligon", "Quill Nobody", "Zed Newcomer",
+                                      journal.contacts[ids[3]].name]), label="name")
+    new_id = data.draw(st.sampled_from(["arlo-penhaligon", "zz-newcomer", "aaa-first",
+                                        f"{ids[5]}x"]), label="id")
+    values = {**CONTACT_VALUES, "company": companies_of(journal),
+              "referred_by": st.sampled_from([None, ids[0], ids[7], new_id, "no-file-here"])}
+    fields = data.draw(st.sets(st.sampled_from(sorted(values)), max_size=4))
+    return dataclasses.replace(model, id=new_id, path=f"content/contacts/{new_id}.md",
+                               name=name, **{f: data.draw(values[f], label=f) for f in fields})
+
+
+def assert_new_contact(inputs: PageInputs, record: Contact) -> None:
+    """As `assert_same`; refused, only for a name another contact has, or a problem."""
+    got = reanalysis.edit(inputs, record)
+    want = afresh(inputs.analysis, record)
+    if got is None and not any(p.path == record.path for p in validate(want.analysis)):
+        assert any(c.name == record.name for c in inputs.analysis.journal.contacts.values()) \
+            or validate(want.analysis) != validate(inputs.analysis), record
+        return
+    assert_same(got, want, inputs.analysis, record)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_new_contact_of_a_generated_journal(generated: PageInputs,
+                                              data: st.DataObject) -> None:
+    assert_new_contact(generated, new_contact(data, generated))
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_a_new_contact_of_the_example_journal(example: PageInputs, data: st.DataObject) -> None:
+    assert_new_contact(example, new_contact(data, example))
+
+
+def test_a_suggested_name_that_gets_a_file(generated: PageInputs) -> None:
+    """The common case: a name suggested in a done meeting, reached out to, gets a file
+    referred by whom you met; the reach-out now names the contact."""
+    analysis = generated.analysis
+    journal = analysis.journal
+    meeting = next(m for m in journal.meetings.values()
+                   if analysis.meeting_status[m.id] == "done" and len(m.contacts) == 1)
+    base = afresh(analysis, dataclasses.replace(meeting, referrals=("Quenby Arrowsmith",)))
+    assert any(f.kind == "reach-out" and f.contact == "Quenby Arrowsmith"
+               for f in base.analysis.follow_ups)
+    model = next(iter(journal.contacts.values()))
+    record = dataclasses.replace(model, id="quenby-arrowsmith", name="Quenby Arrowsmith",
+                                 path="content/contacts/quenby-arrowsmith.md",
+                                 referred_by=meeting.contacts[0], status=None, requested=None,
+                                 follow_ups=(), company=None)
+    got = reanalysis.edit(base, record)
+    assert got is not None
+    assert any(f.kind == "reach-out" and f.contact == "quenby-arrowsmith"
+               for f in got[0].follow_ups)
+    assert got[1].suggested_by["quenby-arrowsmith"] == (meeting.id,)
+    assert_same(got, afresh(base.analysis, record), base.analysis, record)
