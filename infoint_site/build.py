@@ -298,9 +298,13 @@ def _render(root: Path, target: Path, loaded: Loaded, files: tuple[tuple[str, st
     # objects) would set off a full collection walking all of it (0.2 s at 10,000 files).
     with uncollected():
         if cache is not None:
-            this_build = LastBuild(files, loaded.journal.unreadable_contacts, settings,
-                                   loaded.analysis.today, renderer.global_digest,
-                                   memo.page_links or {})
+            journal = loaded.journal
+            tables = {"contact": journal.contacts, "meeting": journal.meetings,
+                      "company": journal.companies}  # (pages of records gone are left out)
+            links = {job: found for job, found in (memo.page_links or {}).items()
+                     if job[1] in tables[job[0]]}
+            this_build = LastBuild(files, journal.unreadable_contacts, settings,
+                                   loaded.analysis.today, renderer.global_digest, links)
             cache.set_pages_of(target, pages if key is None else {},
                                this_build if key is None else None)
         stamps = site_stamps(target, writer.files) if recorded is not None else None

@@ -1,10 +1,11 @@
 """The persistent build cache in ``<journal>/.infoint-cache/``.
 
 Parsed files are kept by a digest of their bytes, what rendering a note's Markdown
-found (its warnings and answers) by a digest of its text and of which pages exist (its
-links resolve or not), so a file that did not change is neither parsed nor rendered
-again; the theme's templates are kept compiled (by Jinja's key and the digest of their
-source). The whole cache is one file, written atomically at the end of a build.
+found (its warnings and answers) by a digest of its text, with the journal links it
+looked up (an entry whose links now resolve otherwise is not used), so a file that did
+not change is neither parsed nor rendered again; the theme's templates are kept
+compiled (by Jinja's key and the digest of their source). The whole cache is one file,
+written atomically at the end of a build.
 
 A cache is trusted only if it is this program's own: the file is signed with HMAC-
 SHA256 under a key kept outside the journal (``~/.cache/infoint-site/cache.key``), so a
@@ -141,7 +142,8 @@ class BuildCache:
         """Parse results as the cache file holds them, each pickled on its own: unpickled
         only when asked for, and written back as they are (no pickling again)."""
         self.markdown: Kept = Kept()
-        """What rendering a note found, by its text's digest and which pages exist."""
+        """What rendering a note found (with the links it looked up), by its text's
+        digest, first line, folder and page depth."""
         self.pages: dict[str, dict[str, tuple[bytes, int, int]]] = {}
         """Output folder → its record pages: file → (fingerprint, size, mtime_ns)."""
         self.states: dict[str, Any] = {}

@@ -257,7 +257,7 @@ class DevSite:
         self._early = Outcome(True, [], [], 0.0, parsed)
         if record is None or found:
             return
-        if _linked_to_before(self.render_memo, loaded, record):
+        if _linked_to_before(self.render_memo, loaded, record, self._problems):
             return
         plan = _early_plan(loaded, inputs, record)
         if plan is None:
@@ -346,15 +346,19 @@ class DevSite:
                 os.replace(temporary, target)
 
 
-def _linked_to_before(memo: RenderMemo, loaded: Loaded, record: Record) -> bool:
+def _linked_to_before(memo: RenderMemo, loaded: Loaded, record: Record,
+                      problems: list[Problem]) -> bool:
     """Whether `record` is new and a note on a record page in place links to it: that
     page changes too (the link now finds its page), which only the full rebuild knows
-    to make again (`SiteRenderer.compare_with`)."""
+    to make again (`SiteRenderer.compare_with`). Or a warning of a missing link may
+    name it (the checks read links the pages do not show, such as in a code block)."""
     journal = loaded.journal
     folder = "meetings" if isinstance(record, Meeting) else \
         "contacts" if isinstance(record, Contact) else "companies"
     if record.id in getattr(journal, folder):
         return False
+    if any(p.code == "W602" and f"{record.id}.md" in p.message for p in problems):
+        return True
     missing = (folder, record.id, False)
     return memo.page_links is None or any(missing in links for links in memo.page_links.values())
 

@@ -163,7 +163,7 @@ class SiteRenderer:
         the warnings and sections are wanted (a page kept from the last build); the
         persistent cache keeps only those, as the HTML is quick to make again.
         """
-        key = (path, text, kind, base)
+        key = (path, text, first_line, kind, base)
         cached = self.memo.markdown.get(key)
         if _stale(cached, sections, need_html):
             link_for = self._link_for(base)
@@ -188,7 +188,7 @@ class SiteRenderer:
                 cached = (html, problems, parts, frozenset(lookups))
                 if store is not None:
                     store.markdown.put(stored_key, (None, *cached[1:]))
-            self.memo.markdown[key] = cached
+            self.memo.keep_note(key, cached)
         assert cached is not None
         self._page_links.update(cached[3])
         if report:
@@ -233,8 +233,12 @@ class SiteRenderer:
                  for r in table.values()}
         memo.markdown = {key: kept for key, kept in memo.markdown.items()
                          if kept[3].isdisjoint(stale) and key[0] in paths}
+        tables = self._record_tables
         memo.records = {job: kept for job, kept in memo.records.items()
-                        if job[1] in self._record_tables[job[0]]}
+                        if job[1] in tables[job[0]]}
+        if memo.page_links is not None:
+            memo.page_links = {job: links for job, links in memo.page_links.items()
+                               if job[1] in tables[job[0]]}
 
     def _link_for(self, base: str) -> Any:
         """(kind, id) → the URL of that record's page from a page at `base`, or None."""

@@ -49,7 +49,11 @@ class RenderMemo:
     global_key: Any = None
     ids_key: Any = None
     pages: dict[str, tuple[Any, bytes]] = field(default_factory=dict)
-    markdown: dict[tuple[str, str, str, str], KeptNote] = field(default_factory=dict)
+    markdown: dict[tuple[str, str, int, str, str], KeptNote] = field(default_factory=dict)
+    """(path, text, first line, folder, page depth) → the note (or the answer) rendered:
+    one rendering of each at each place (see `keep_note`)."""
+    _latest: dict[tuple[str, int, str, str], str] = field(default_factory=dict)
+    """(path, first line, folder, page depth) → the text `markdown` holds for it."""
     rendered: int = 0
     """Pages rendered by the last build (the rest came from the memo)."""
     store: BuildCache | None = None
@@ -80,9 +84,23 @@ class RenderMemo:
         if self.keep and self.page_links is None:
             self.page_links = {}
 
+    def keep_note(self, key: tuple[str, str, int, str, str], note: KeptNote) -> None:
+        """Keep `note` as the rendering of `key`, and forget the one of the text kept
+        before at the same place: a long `serve` keeps one rendering of each note (and
+        answer) where it starts, and only a note moved to another line (its front
+        matter longer or shorter) leaves its last one behind."""
+        path, text, first_line, folder, base = key
+        place = (path, first_line, folder, base)
+        old = self._latest.get(place)
+        if old is not None and old != text:
+            self.markdown.pop((path, old, first_line, folder, base), None)
+        self._latest[place] = text
+        self.markdown[key] = note
+
     def reset(self) -> None:
         self.pages.clear()
         self.markdown.clear()
+        self._latest.clear()
         self.records.clear()
         self.inputs = None  # (every page is made again: `page_links` is brought up to date)
 
