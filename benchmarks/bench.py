@@ -209,11 +209,12 @@ def main() -> None:
         results = bench(files, args.runs, not args.no_hugo, not args.no_serve)
         hugo = results.get("hugo build")
         print(f"\n{files:,} files (medians of {args.runs})")
-        print(f"  {'what':<26}{'seconds':>9}{'peak MiB':>10}{'× Hugo':>8}")
+        width = max(len(name) for name in ("what", *results))
+        print(f"  {'what':<{width}}{'seconds':>9}{'peak MiB':>10}{'× Hugo':>8}")
         for name, (seconds, mib) in results.items():
             ratio = f"{seconds / hugo[0]:.2f}" if hugo else "–"
             memory = f"{mib:.0f}" if mib == mib else "–"  # NaN: not measured
-            print(f"  {name:<26}{seconds:>9.3f}{memory:>10}{ratio:>8}")
+            print(f"  {name:<{width}}{seconds:>9.3f}{memory:>10}{ratio:>8}")
         if hugo:
             cold = results["cold build"]
             print(f"  memory: {cold[1] / hugo[1]:.2f}× Hugo's peak")
