@@ -226,13 +226,11 @@ class SiteRenderer:
             return
         journal, memo = self.journal, self.memo
         if not any(found for _, _, found in stale):  # (only added: the quick way)
-            memo.markdown = {key: kept for key, kept in memo.markdown.items()
-                             if kept[3].isdisjoint(stale)}
+            memo.keep_notes_if(lambda key, kept: kept[3].isdisjoint(stale))
             return
         paths = {r.path for table in (journal.contacts, journal.meetings, journal.companies)
                  for r in table.values()}
-        memo.markdown = {key: kept for key, kept in memo.markdown.items()
-                         if kept[3].isdisjoint(stale) and key[0] in paths}
+        memo.keep_notes_if(lambda key, kept: kept[3].isdisjoint(stale) and key[0] in paths)
         tables = self._record_tables
         memo.records = {job: kept for job, kept in memo.records.items()
                         if job[1] in tables[job[0]]}

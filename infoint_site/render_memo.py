@@ -97,6 +97,22 @@ class RenderMemo:
         self._latest[place] = text
         self.markdown[key] = note
 
+    def keep_notes_if(self, keep: Callable[[tuple[str, str, int, str, str], KeptNote], bool],
+                      ) -> None:
+        """Forget the renderings `keep` says no to."""
+        kept: dict[tuple[str, str, int, str, str], KeptNote] = {}
+        dropped: list[tuple[str, str, int, str, str]] = []
+        for key, note in self.markdown.items():
+            if keep(key, note):
+                kept[key] = note
+            else:
+                dropped.append(key)
+        self.markdown = kept
+        for path, text, first_line, folder, base in dropped:
+            place = (path, first_line, folder, base)
+            if self._latest.get(place) == text:
+                del self._latest[place]
+
     def reset(self) -> None:
         self.pages.clear()
         self.markdown.clear()
