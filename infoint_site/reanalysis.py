@@ -58,10 +58,11 @@ COMPUTED_FROM: dict[type, frozenset[str]] = {
                         "referrals", "date", "time", "contacts"}),
 }
 """Fields, by record type, that the journal computes from or indexes and that `edit`
-follows: none of them decides which records are linked, or the chains; the records a
-meeting's `referrals` name are read by the reach-outs and `PageInputs.suggested_by`
-alone, its `date` orders the meetings (`journal.meeting_order`), and a contact's
-`company` is read by `PageInputs.people_at` alone."""
+follows: none of them decides the chains or what a name means; the records a meeting's
+`referrals` name are read by the reach-outs and `PageInputs.suggested_by` alone, its
+`date` orders the meetings (`journal.meeting_order`), its `contacts` decide whose
+meetings it is among, and a contact's `company` is read by `PageInputs.people_at`
+alone."""
 
 _MEETING_KINDS = frozenset({"confirm", "thank-you", "evaluate", "resume"})
 
@@ -69,7 +70,8 @@ _MEETING_KINDS = frozenset({"confirm", "thank-you", "evaluate", "resume"})
 def edit(inputs: PageInputs, record: Record) -> tuple[Analysis, PageInputs] | None:
     """The analysis and page inputs of the journal of `inputs` with `record` in place of
     the record of its id, when only its `COMPUTED_FROM`, `SHOWN_ONLY` and body fields
-    changed, or added, when it is a meeting of people who have files; None otherwise."""
+    changed, or added (a meeting of people who have files, or a contact: see
+    `new_contact`); None otherwise."""
     analysis = inputs.analysis
     journal = analysis.journal
     kind = type(record)
