@@ -44,9 +44,10 @@ def added(inputs: PageInputs, record: Contact) -> tuple[Analysis, PageInputs] | 
     analysis = inputs.analysis
     journal = analysis.journal
     ref, key = record.referred_by, name_key(record.name)
-    if (record.id in journal.contacts or (ref is not None and (
-            ref == record.id or ref not in journal.contacts))
-            or any(c.referred_by == record.id for c in journal.contacts.values())
+    if ((ref is not None and (ref == record.id or ref not in journal.contacts))
+            or record.id in analysis.meetings_of or record.id in journal.unreadable_contacts
+            or any(c.referred_by is not None and c.referred_by not in journal.contacts
+                   for c in journal.contacts.values())  # (errors: serve shows those)
             or any(name_key(c.name) == key for c in journal.contacts.values())
             or any(missing_links(journal, record, "contacts"))
             or any(contact_company_typos(journal, record))):
@@ -55,15 +56,19 @@ def added(inputs: PageInputs, record: Contact) -> tuple[Analysis, PageInputs] | 
     names = {**inputs.names, key: record.id}  # (looked up, never walked: any order)
     suggested = [m for m in journal.meetings.values()
                  if any(p == record.id or name_key(p) == key for p in m.referrals)]
-    if _new_hint(journal.meetings.values(), journal.contacts, inputs.names, record.id):
+    if any(p == record.id and resolve_person(p, journal.contacts, inputs.names) is not None
+           for m in suggested for p in m.referrals):
+        return None  # (its id meant another contact, by name: that one's index changes)
+    if _new_hint(journal.meetings.values(), journal.contacts, inputs.names, record.id, key):
         return None
     swapped = dataclasses.replace(journal, contacts=contacts)
     forest = _forest_with(analysis.forest, contacts, record)
     statuses = {**analysis.contact_status, record.id: contact_status(record, ())}
     after = Analysis(swapped, analysis.today, analysis.meeting_status, statuses,
                      analysis.meetings_of, forest, analysis.follow_ups, analysis.stats)
-    if any(any(meeting_referral_mismatches(after, names, m)) for m in suggested):
-        return None
+    if any(list(meeting_referral_mismatches(after, names, m))
+           != list(meeting_referral_mismatches(analysis, inputs.names, m)) for m in suggested):
+        return None  # (a warning comes or goes with what its suggestion now means)
     facts = Facts(swapped, analysis.today, analysis.meeting_status, statuses,
                   analysis.meetings_of, names)
     fresh = follow_ups_of(facts, (draft for rule in CONTACT_RULES
@@ -96,12 +101,14 @@ def added(inputs: PageInputs, record: Contact) -> tuple[Analysis, PageInputs] | 
 
 
 def _new_hint(meetings: Iterable[Meeting], contacts: Mapping[str, Contact],
-              names: Mapping[str, str], new_id: str) -> bool:
-    """Whether a suggested name that means no one and looks like a mistyped id is close
-    to `new_id`: its warning's "did you mean" may then name it."""
+              names: Mapping[str, str], new_id: str, key: str) -> bool:
+    """Whether a suggested name that means no one and looks like a mistyped id, and that
+    will not mean the new contact (id `new_id`, name `key`) either, is close to its id:
+    its warning's "did you mean" may then name it."""
     for meeting in meetings:
         for person in meeting.referrals:
-            if SLUG.fullmatch(person) and resolve_person(person, contacts, names) is None \
+            if SLUG.fullmatch(person) and person != new_id and name_key(person) != key \
+                    and resolve_person(person, contacts, names) is None \
                     and closest(person, [new_id]):
                 return True
     return False
@@ -110,7 +117,8 @@ def _new_hint(meetings: Iterable[Meeting], contacts: Mapping[str, Contact],
 def _forest_with(forest: ReferralForest, contacts: dict[str, Contact],
                  record: Contact) -> ReferralForest:
     """`forest` with the new contact `record` (no one names it as referrer) under its
-    referrer, dicts in the order `referrals.build_forest` gives them (`contacts`'s)."""
+    referrer; `parent`, `referred` and `descendants` in the order of `contacts`, as
+    `referrals.build_forest` gives them (`depths`, only looked up, ends with it)."""
     new = record.id
     top = record.referred_by
     parent = {cid: forest.parent[cid] if cid != new else top for cid in contacts}

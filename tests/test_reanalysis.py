@@ -464,3 +464,38 @@ def test_a_suggested_name_that_gets_a_file(generated: PageInputs) -> None:
                for f in got[0].follow_ups)
     assert got[1].suggested_by["quenby-arrowsmith"] == (meeting.id,)
     assert_same(got, afresh(base.analysis, record), base.analysis, record)
+
+
+def test_a_new_contact_and_what_suggestions_meant_before(example: PageInputs) -> None:
+    """A suggestion written as the new contact's id is followed; one whose warning the
+    new contact would change (a mistyped id it now names, an id that meant another
+    contact by name) waits for the full rebuild."""
+    analysis = example.analysis
+    journal = analysis.journal
+    meeting = next(m for m in journal.meetings.values()
+                   if analysis.meeting_status[m.id] == "done" and len(m.contacts) == 1
+                   and "helen-okafor" not in m.contacts)
+    model = next(iter(journal.contacts.values()))
+
+    def newcomer(new_id: str, name: str) -> Contact:
+        return dataclasses.replace(model, id=new_id, name=name, referred_by=meeting.contacts[0],
+                                   path=f"content/contacts/{new_id}.md", status=None,
+                                   requested=None, follow_ups=(), company=None)
+
+    base = afresh(analysis, dataclasses.replace(meeting, referrals=("zz-newcomer",)))
+    record = newcomer("zz-newcomer", "Zed Newcomer")
+    got = reanalysis.edit(base, record)
+    assert got is not None and got[1].suggested_by["zz-newcomer"] == (meeting.id,)
+    assert_same(got, afresh(base.analysis, record), base.analysis, record)
+
+    base = afresh(analysis, dataclasses.replace(meeting, referrals=("helen-okafo",)))
+    assert any(p.code == "W302" for p in validate(base.analysis))
+    assert reanalysis.edit(base, newcomer("zz-new", "Helen-Okafo")) is None  # (W302 goes)
+
+    other = next(c for c in journal.contacts.values() if c.id not in meeting.contacts)
+    base = afresh(analysis, dataclasses.replace(other, name="quill-vance",  # (no warning)
+                                                referred_by=meeting.contacts[0]))
+    base = afresh(base.analysis, dataclasses.replace(base.analysis.journal.meetings[meeting.id],
+                                                     referrals=("quill-vance",)))
+    assert meeting.id in base.suggested_by[other.id]  # (by name)
+    assert reanalysis.edit(base, newcomer("quill-vance", "Quill Vance")) is None
