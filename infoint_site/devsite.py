@@ -9,9 +9,9 @@ records the problems instead.
 A save is shown in up to three steps, each a snapshot, so that the tab on the edited
 page reloads in a blink even at 10,000 files:
 
-1. a save of one record that leaves the journal's shape alone (a note, a contact's role,
-   a contact's company, a meeting's thank-you, day, people or suggested names, a last
-   contact's date, a new meeting…): the pages that show it, from the last analysis with
+1. a save of one record that leaves the names and chains alone (a note, a contact's
+   role or company, a meeting's thank-you, day, people or suggested names, a last
+   contact's date, a new file…): the pages that show it, from the last analysis with
    the record swapped in (`body_edit`) or brought up to date (`reanalysis`), before the
    whole journal is analysed again;
 2. every record page the edit can reach (`affected`), from the full analysis;

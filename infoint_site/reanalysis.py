@@ -26,7 +26,7 @@ and waits for the full rebuild. Besides statuses and follow-ups:
 - a new meeting of people who have files reaches what a meeting moved from nowhere
   would;
 - a contact's company is read by the index of each company's people alone
-  (`PageInputs.people_at`).
+  (`PageInputs.people_at`), and a new company by nothing the journal computes.
 
 Within those, what it gives equals what `analyze` and `page_inputs` give for the edited
 journal, and, for a record that had no problem before (`serve` asks that), the checks
@@ -47,8 +47,9 @@ from .analysis import Analysis, Stats
 from .body_edit import BODY_FIELDS, SHOWN_ONLY, same_but
 from .followups import Facts, FollowUp, drafts_of, follow_ups_of, reach_outs, replaced
 from .journal import Journal, contact_status, meeting_order, meeting_status, resolve_person
-from .records import Contact, Meeting, Record
-from .validate import contact_company_typos, meeting_referral_mismatches, missing_links
+from .records import Company, Contact, Meeting, Record
+from .suggest import closest
+from .validate import SLUG, contact_company_typos, meeting_referral_mismatches, missing_links
 
 COMPUTED_FROM: dict[type, frozenset[str]] = {
     Contact: frozenset({"status", "requested", "keep_in_touch", "last_contact", "follow_ups",
@@ -70,11 +71,13 @@ _MEETING_KINDS = frozenset({"confirm", "thank-you", "evaluate", "resume"})
 def edit(inputs: PageInputs, record: Record) -> tuple[Analysis, PageInputs] | None:
     """The analysis and page inputs of the journal of `inputs` with `record` in place of
     the record of its id, when only its `COMPUTED_FROM`, `SHOWN_ONLY` and body fields
-    changed, or added (a meeting of people who have files, or a contact: see
+    changed, or added (a meeting of people who have files, a company, or a contact: see
     `new_contact`); None otherwise."""
     analysis = inputs.analysis
     journal = analysis.journal
     kind = type(record)
+    if isinstance(record, Company):
+        return None if record.id in journal.companies else _added_company(inputs, record)
     if kind not in COMPUTED_FROM:
         return None
     table = journal.contacts if kind is Contact else journal.meetings
@@ -136,6 +139,28 @@ def edit(inputs: PageInputs, record: Record) -> tuple[Analysis, PageInputs] | No
         people_at=_people_at(inputs, swapped, before, record)
         if isinstance(before, Contact) and isinstance(record, Contact)
         and before.company != record.company else inputs.people_at)
+
+
+def _added_company(inputs: PageInputs, record: Company) -> tuple[Analysis, PageInputs] | None:
+    """The analysis and page inputs with the new company `record`: nothing the journal
+    computes reads companies, and the index of each company's people holds the
+    contacts' company as written. None when a check across files would change: a
+    contact's company that looked like a mistyped id now names it, or is close to it."""
+    analysis = inputs.analysis
+    journal = analysis.journal
+    if any(missing_links(journal, record, "companies")):
+        return None
+    swapped = dataclasses.replace(journal, companies=dict(sorted(
+        {**journal.companies, record.id: record}.items())))
+    for contact in journal.contacts.values():
+        company = contact.company
+        if company and company not in journal.companies and SLUG.fullmatch(company) \
+                and (company == record.id or closest(company, [record.id])) \
+                and list(contact_company_typos(journal, contact)) \
+                != list(contact_company_typos(swapped, contact)):
+            return None
+    after = dataclasses.replace(analysis, journal=swapped)
+    return after, dataclasses.replace(inputs, analysis=after)
 
 
 def _moves_reach_outs(analysis: Analysis, before: Record | None, after: Record,

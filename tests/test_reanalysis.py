@@ -499,3 +499,30 @@ def test_a_new_contact_and_what_suggestions_meant_before(example: PageInputs) ->
                                                      referrals=("quill-vance",)))
     assert meeting.id in base.suggested_by[other.id]  # (by name)
     assert reanalysis.edit(base, newcomer("quill-vance", "Quill Vance")) is None
+
+
+def test_a_new_company(example: PageInputs) -> None:
+    """A company file for a company a contact names: nothing computed changes; one whose
+    id a contact's mistyped company is close to waits (its warning would change)."""
+    analysis = example.analysis
+    journal = analysis.journal
+    contact = journal.contacts["oliver-grant"]
+    model = next(iter(journal.companies.values()))
+    for named in ("zz-firm", "ZZ Firm"):
+        base = afresh(analysis, dataclasses.replace(contact, company=named))
+        record = dataclasses.replace(model, id="zz-firm", path="content/companies/zz-firm.md")
+        got = reanalysis.edit(base, record)
+        assert got is not None
+        journal_after = dataclasses.replace(base.analysis.journal, companies=dict(sorted(
+            {**base.analysis.journal.companies, record.id: record}.items())))
+        want = page_inputs(analyze(journal_after, DAY))
+        assert got[0] == want.analysis and list(got[0].journal.companies) == \
+            list(want.analysis.journal.companies)
+        assert (got[1].follow_ups, got[1].names, got[1].suggested_by, got[1].people_at) == \
+            (want.follow_ups, want.names, want.suggested_by, want.people_at)
+        assert validate(want.analysis) == validate(base.analysis)
+    near = next(iter(journal.companies))
+    base = afresh(analysis, dataclasses.replace(contact, company=f"{near}x"))
+    assert any(p.code == "W303" for p in validate(base.analysis))
+    mistyped = dataclasses.replace(model, id=f"{near}xx", path=f"content/companies/{near}xx.md")
+    assert reanalysis.edit(base, mistyped) is None
