@@ -18,6 +18,7 @@ is by identity first (an unchanged file parses to the very same record in `serve
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -255,3 +256,22 @@ def pages_replaced(inputs: PageInputs, stale: list[FollowUp],
         else:
             pages.pop(page, None)
     return pages
+
+
+def people_moved(people_at: dict[str, tuple[str, ...]], cid: str, before: str | None,
+                 after: str | None) -> dict[str, tuple[str, ...]]:
+    """`people_at` (`PageInputs.people_at`) with the contact `cid` moved from the company
+    `before` to `after` (None: none; a new contact comes from None): each company's
+    people in the journal's order (by id)."""
+    people = dict(people_at)
+    if before:
+        left = tuple(c for c in people.get(before, ()) if c != cid)
+        if left:
+            people[before] = left
+        else:
+            people.pop(before, None)
+    if after:
+        joined = list(people.get(after, ()))
+        bisect.insort(joined, cid)
+        people[after] = tuple(joined)
+    return people

@@ -24,11 +24,10 @@ error, which `serve` would be showing).
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 from collections.abc import Iterable, Mapping
 
-from .affected import PageInputs, pages_replaced
+from .affected import PageInputs, pages_replaced, people_moved
 from .analysis import Analysis
 from .followups import CONTACT_RULES, Facts, FollowUp, follow_ups_of, reach_outs, replaced
 from .journal import contact_status, name_key, resolve_person
@@ -85,11 +84,7 @@ def added(inputs: PageInputs, record: Contact) -> tuple[Analysis, PageInputs] | 
     stats = dataclasses.replace(analysis.stats, contacts=analysis.stats.contacts + 1,
                                 overdue=overdue, longest_chain=forest.longest_chain)
     after = dataclasses.replace(after, follow_ups=follow_ups, stats=stats)
-    people_at = inputs.people_at
-    if record.company:
-        joined = list(people_at.get(record.company, ()))
-        bisect.insort(joined, record.id)
-        people_at = {**people_at, record.company: tuple(joined)}
+    people_at = people_moved(inputs.people_at, record.id, None, record.company)
     suggested_by = inputs.suggested_by
     mentions = tuple(m.id for m in suggested for p in m.referrals
                      if resolve_person(p, contacts, names) == record.id)

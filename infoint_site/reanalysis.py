@@ -42,7 +42,7 @@ import dataclasses
 from collections.abc import Mapping
 
 from . import new_contact
-from .affected import Page, PageInputs, pages_replaced
+from .affected import Page, PageInputs, pages_replaced, people_moved
 from .analysis import Analysis, Stats
 from .body_edit import BODY_FIELDS, SHOWN_ONLY, same_but
 from .followups import Facts, FollowUp, drafts_of, follow_ups_of, reach_outs, replaced
@@ -136,7 +136,7 @@ def edit(inputs: PageInputs, record: Record) -> tuple[Analysis, PageInputs] | No
         inputs, analysis=after, follow_ups=pages_replaced(inputs, stale, fresh),
         suggested_by=_suggested_by(inputs, swapped, before, record) if suggested or moved
         else inputs.suggested_by,
-        people_at=_people_at(inputs, swapped, before, record)
+        people_at=people_moved(inputs.people_at, record.id, before.company, record.company)
         if isinstance(before, Contact) and isinstance(record, Contact)
         and before.company != record.company else inputs.people_at)
 
@@ -190,24 +190,6 @@ def _live(meetings_of: Mapping[str, tuple[Meeting, ...]], statuses: Mapping[str,
           cid: str) -> bool:
     """Whether the contact has a meeting not cancelled (`followups._has_live_meeting`)."""
     return any(statuses[m.id] != "cancelled" for m in meetings_of.get(cid, ()))
-
-
-def _people_at(inputs: PageInputs, journal: Journal, before: Contact,
-               after: Contact) -> dict[str, tuple[str, ...]]:
-    """`inputs.people_at` with the contact moved from `before`'s company to `after`'s:
-    each company's people in the journal's order (by id)."""
-    people = dict(inputs.people_at)
-    if before.company:
-        left = tuple(cid for cid in people.get(before.company, ()) if cid != after.id)
-        if left:
-            people[before.company] = left
-        else:
-            people.pop(before.company, None)
-    if after.company:
-        joined = list(people.get(after.company, ()))
-        bisect.insort(joined, after.id)
-        people[after.company] = tuple(joined)
-    return people
 
 
 def _meetings_with(meetings: Mapping[str, Meeting], record: Meeting) -> dict[str, Meeting]:

@@ -146,6 +146,12 @@ def assert_same(got: tuple[Analysis, PageInputs] | None, want: PageInputs,
         (want.names, want.suggested_by, want.people_at)
 
 
+def check(inputs: PageInputs, record: Record) -> None:
+    """`edit` of `record` into `inputs` against an analysis made afresh (`assert_same`)."""
+    assert_same(reanalysis.edit(inputs, record), afresh(inputs.analysis, record),
+                inputs.analysis, record)
+
+
 def edited(data: st.DataObject, inputs: PageInputs) -> Record:
     journal = inputs.analysis.journal
     if data.draw(st.booleans(), label="contact?"):
@@ -163,16 +169,14 @@ def edited(data: st.DataObject, inputs: PageInputs) -> Record:
 @given(data=st.data())
 def test_an_edit_of_a_generated_journal(generated: PageInputs, data: st.DataObject) -> None:
     record = edited(data, generated)
-    assert_same(reanalysis.edit(generated, record), afresh(generated.analysis, record),
-                generated.analysis, record)
+    check(generated, record)
 
 
 @settings(max_examples=150, deadline=None)
 @given(data=st.data())
 def test_an_edit_of_the_example_journal(example: PageInputs, data: st.DataObject) -> None:
     record = edited(data, example)
-    assert_same(reanalysis.edit(example, record), afresh(example.analysis, record),
-                example.analysis, record)
+    check(example, record)
 
 
 def test_a_meeting_cancelled_and_done_again(example: PageInputs) -> None:
@@ -295,16 +299,14 @@ def new_meeting(data: st.DataObject, inputs: PageInputs) -> Meeting:
 def test_a_new_meeting_of_a_generated_journal(generated: PageInputs,
                                               data: st.DataObject) -> None:
     record = new_meeting(data, generated)
-    assert_same(reanalysis.edit(generated, record), afresh(generated.analysis, record),
-                generated.analysis, record)
+    check(generated, record)
 
 
 @settings(max_examples=100, deadline=None)
 @given(data=st.data())
 def test_a_new_meeting_of_the_example_journal(example: PageInputs, data: st.DataObject) -> None:
     record = new_meeting(data, example)
-    assert_same(reanalysis.edit(example, record), afresh(example.analysis, record),
-                example.analysis, record)
+    check(example, record)
 
 
 def test_a_new_meeting_with_someone_who_has_no_file_waits(example: PageInputs) -> None:
